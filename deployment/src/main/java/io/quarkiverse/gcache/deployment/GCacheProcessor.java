@@ -1,0 +1,63 @@
+package io.quarkiverse.gcache.deployment;
+
+import java.util.Set;
+
+import io.quarkiverse.gcache.runtime.DefaultGCache;
+import io.quarkiverse.gcache.runtime.GCacheEnabledInterceptor;
+import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.GCachedInterceptor;
+import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
+import io.quarkiverse.gcache.runtime.http.GCacheEnabledRequestFilter;
+import io.quarkiverse.gcache.runtime.http.HttpMethodRequestFilter;
+import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
+import io.quarkus.deployment.annotations.BuildProducer;
+import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.redis.deployment.client.RequestedRedisClientBuildItem;
+import io.quarkus.redis.runtime.client.config.RedisConfig;
+import io.quarkus.resteasy.reactive.spi.ContainerRequestFilterBuildItem;
+
+/** Wiring: the feature, the beans and interceptors, the Redis client and the HTTP filters. */
+class GCacheProcessor {
+
+    private static final String FEATURE = "gcache";
+
+    @BuildStep
+    FeatureBuildItem feature() {
+        return new FeatureBuildItem(FEATURE);
+    }
+
+    @BuildStep
+    void beans(BuildProducer<AdditionalBeanBuildItem> beans, BuildProducer<UnremovableBeanBuildItem> unremovable) {
+        beans.produce(AdditionalBeanBuildItem.builder().setUnremovable()
+                .addBeanClasses(GCacheRuntime.class, DefaultGCache.class, GCachedInterceptor.class,
+                        GCacheEnabledInterceptor.class)
+                .build());
+        unremovable.produce(UnremovableBeanBuildItem.beanTypes(io.quarkiverse.gcache.GCacheConfigProvider.class));
+    }
+
+    /** Asks the Redis extension for the client the REMOTE layer uses; it is only connected when configured. */
+    @BuildStep
+    RequestedRedisClientBuildItem redisClient(GCacheBuildConfig config) {
+        return new RequestedRedisClientBuildItem(
+                config.remote().clientName().filter(n -> !n.isBlank()).orElse(RedisConfig.DEFAULT_CLIENT_NAME));
+    }
+
+    /** {@code @GCacheEnabled} on resources and {@code http.enable-for-methods}, when Quarkus REST is present. */
+    @BuildStep
+    void httpFilters(Capabilities capabilities, BuildProducer<ContainerRequestFilterBuildItem> filters) {
+        if (!capabilities.isPresent(Capability.RESTEASY_REACTIVE)) {
+            return;
+        }
+        filters.produce(new ContainerRequestFilterBuildItem.Builder(GCacheEnabledRequestFilter.class.getName())
+                .setNameBindingNames(Set.of(GCacheDotNames.GCACHE_ENABLED.toString()))
+                .setRegisterAsBean(true)
+                .build());
+        filters.produce(new ContainerRequestFilterBuildItem.Builder(HttpMethodRequestFilter.class.getName())
+                .setRegisterAsBean(true)
+                .build());
+    }
+}

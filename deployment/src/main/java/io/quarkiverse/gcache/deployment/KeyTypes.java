@@ -1,0 +1,116 @@
+package io.quarkiverse.gcache.deployment;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jboss.jandex.ClassInfo;
+import org.jboss.jandex.DotName;
+import org.jboss.jandex.IndexView;
+import org.jboss.jandex.MethodInfo;
+import org.jboss.jandex.Type;
+
+/** Build-time knowledge about types: which have a stable key string (R13), and how Jackson names them (R14). */
+final class KeyTypes {
+
+    private static final Set<String> STABLE_JDK = Set.of(
+            "java.lang.String", "java.lang.Boolean", "java.lang.Character", "java.lang.Byte", "java.lang.Short",
+            "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.util.UUID",
+            "java.math.BigDecimal", "java.math.BigInteger", "java.lang.CharSequence");
+    private static final DotName OBJECT = DotName.createSimple(Object.class);
+
+    private KeyTypes() {
+    }
+
+    /** Whether values of {@code type} have a stable string form without an adapter. */
+    static boolean isStable(Type type, IndexView index) {
+        switch (type.kind()) {
+            case PRIMITIVE:
+                return true;
+            case CLASS:
+                break;
+            default:
+                return false;
+        }
+        String name = type.name().toString();
+        if (STABLE_JDK.contains(name) || (name.startsWith("java.time.") && !name.equals("java.time.Clock"))) {
+            return true;
+        }
+        ClassInfo info = index.getClassByName(type.name());
+        if (info == null) {
+            return false;
+        }
+        if (info.isEnum() || info.isRecord()) {
+            return true;
+        }
+        if (info.isInterface()) {
+            return false;
+        }
+        return declaresToString(info, index);
+    }
+
+    private static boolean declaresToString(ClassInfo info, IndexView index) {
+        ClassInfo current = info;
+        while (current != null && !current.name().equals(OBJECT)) {
+            MethodInfo m = current.method("toString");
+            if (m != null && !java.lang.reflect.Modifier.isAbstract(m.flags())) {
+                return true;
+            }
+            current = current.superName() == null ? null : index.getClassByName(current.superName());
+        }
+        return false;
+    }
+
+    /**
+     * Jackson's canonical form of a value type ({@code java.util.List<com.acme.User>}), or {@code null} when it
+     * contains a type variable or a generic array and so has no type the build can name.
+     */
+    static String canonical(Type type) {
+        switch (type.kind()) {
+            case PRIMITIVE:
+                return boxed(type.asPrimitiveType().primitive());
+            case CLASS:
+                return type.name().toString();
+            case PARAMETERIZED_TYPE:
+                String args = type.asParameterizedType().arguments().stream().map(KeyTypes::canonical)
+                        .collect(Collectors.joining(","));
+                return args.contains("null") ? null : type.name().toString() + "<" + args + ">";
+            case WILDCARD_TYPE:
+                return canonical(type.asWildcardType().extendsBound());
+            case ARRAY:
+                Type component = type.asArrayType().constituent();
+                String dims = "[".repeat(type.asArrayType().dimensions());
+                if (component.kind() == Type.Kind.PRIMITIVE) {
+                    return dims + descriptor(component.asPrimitiveType().primitive());
+                }
+                return component.kind() == Type.Kind.CLASS ? dims + "L" + component.name() + ";" : null;
+            default:
+                return null;
+        }
+    }
+
+    private static String boxed(org.jboss.jandex.PrimitiveType.Primitive p) {
+        return switch (p) {
+            case BOOLEAN -> "java.lang.Boolean";
+            case BYTE -> "java.lang.Byte";
+            case CHAR -> "java.lang.Character";
+            case SHORT -> "java.lang.Short";
+            case INT -> "java.lang.Integer";
+            case LONG -> "java.lang.Long";
+            case FLOAT -> "java.lang.Float";
+            case DOUBLE -> "java.lang.Double";
+        };
+    }
+
+    private static String descriptor(org.jboss.jandex.PrimitiveType.Primitive p) {
+        return switch (p) {
+            case BOOLEAN -> "Z";
+            case BYTE -> "B";
+            case CHAR -> "C";
+            case SHORT -> "S";
+            case INT -> "I";
+            case LONG -> "J";
+            case FLOAT -> "F";
+            case DOUBLE -> "D";
+        };
+    }
+}

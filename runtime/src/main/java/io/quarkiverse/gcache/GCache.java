@@ -1,0 +1,56 @@
+package io.quarkiverse.gcache;
+
+import java.time.Duration;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The injectable entry point: enable scopes (R1), invalidation (R6–R8), flush (R15) and deletion.
+ * <p>
+ * Scopes are bound to the current thread and, when the call runs on a Vert.x duplicated context (an HTTP request),
+ * to that context too, so that code running after an async hop of the same request sees them. Scopes nest; closing
+ * one restores exactly the state that was current when it was opened. Close them in the reverse order of opening,
+ * which try-with-resources does.
+ */
+public interface GCache {
+
+    /** Enables caching until the returned scope is closed. */
+    Scope enable();
+
+    /** Disables caching until the returned scope is closed, also inside an enabled scope or request. */
+    Scope disable();
+
+    /** Whether a {@link GCached} call made here and now would consult the cache. */
+    boolean isEnabled();
+
+    /**
+     * Invalidates every cached value of the entity, for all use cases and arguments: LOCAL at once, REMOTE through
+     * the watermark. Never throws.
+     *
+     * @return {@code true} when the watermark reached Redis or there is no Redis; {@code false} when Redis could not
+     *         be written (LOCAL is invalidated either way)
+     */
+    boolean invalidate(String keyType, String id);
+
+    /** As {@link #invalidate(String, String)}, with the watermark placed {@code futureBuffer} in the future. */
+    boolean invalidate(String keyType, String id, Duration futureBuffer);
+
+    /** Non-blocking invalidation; the {@code Uni} fails when Redis could not be written. */
+    Uni<Void> invalidateAsync(String keyType, String id);
+
+    /** Non-blocking invalidation with a future buffer; the {@code Uni} fails when Redis could not be written. */
+    Uni<Void> invalidateAsync(String keyType, String id, Duration futureBuffer);
+
+    /** Empties LOCAL on this instance and removes this extension's keys from Redis (by prefix, with SCAN; R15). */
+    void flushAll();
+
+    /** Removes one entry from every layer; {@code true} when something was removed. */
+    boolean delete(GCacheKey key);
+
+    /** A scope opened by {@link #enable()} or {@link #disable()}. */
+    interface Scope extends AutoCloseable {
+        /** Restores the state before this scope was opened. Idempotent; throws nothing. */
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,53 @@
+package io.quarkiverse.gcache.runtime;
+
+import java.util.concurrent.CompletionStage;
+
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.GCacheEnabled;
+import io.quarkiverse.gcache.runtime.scope.EnableScopes;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.AbstractUni;
+import io.smallrye.mutiny.subscription.UniSubscriber;
+
+/**
+ * {@code @GCacheEnabled} on a CDI bean method: caching is enabled for the call, and a returned {@code Uni} is
+ * subscribed inside an enabled scope too, so cached calls it makes when subscribed are covered. A returned
+ * {@code CompletionStage} is already running when the call returns, so the call covers it.
+ */
+@GCacheEnabled
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 200)
+public class GCacheEnabledInterceptor {
+
+    @AroundInvoke
+    Object intercept(InvocationContext ctx) throws Exception {
+        Object result;
+        try (GCache.Scope scope = EnableScopes.open(true)) {
+            result = ctx.proceed();
+        }
+        if (result instanceof Uni<?> uni && !(result instanceof CompletionStage<?>)) {
+            return new EnabledUni<>(uni);
+        }
+        return result;
+    }
+
+    private static final class EnabledUni<T> extends AbstractUni<T> {
+        private final Uni<T> upstream;
+
+        EnabledUni(Uni<T> upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public void subscribe(UniSubscriber<? super T> subscriber) {
+            try (GCache.Scope scope = EnableScopes.open(true)) {
+                AbstractUni.subscribe(upstream, subscriber);
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.quarkiverse.gcache.runtime;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.GCacheConfigProvider;
+import io.quarkiverse.gcache.GCacheKeyAdapter;
+import io.quarkiverse.gcache.GCacheSerializer;
+import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
+import io.quarkiverse.gcache.runtime.control.GCacheConfig;
+import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.keys.IdExtractor;
+import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
+import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
+import io.quarkiverse.gcache.runtime.layers.JsonSerializer;
+import io.quarkiverse.gcache.runtime.layers.LocalLayer;
+import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.InstanceHandle;
+import io.quarkus.redis.client.RedisClientName;
+import io.quarkus.redis.runtime.client.config.RedisConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.vertx.mutiny.redis.client.Redis;
+
+/**
+ * Assembles the use cases from what the build recorded and the run-time configuration, once, at startup; then
+ * serves them to the interceptors by name.
+ */
+@Singleton
+public class GCacheRuntime {
+
+    private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
+
+    @Inject
+    GCacheRecorder.CachedMethods cachedMethods;
+    @Inject
+    GCacheConfig config;
+    @Inject
+    GCacheBuildConfig buildConfig;
+    @Inject
+    ObjectMapper objectMapper;
+    @Inject
+    Instance<GCacheConfigProvider> providers;
+
+    private Map<String, UseCase> useCases;
+    private RemoteLayer remote;
+    private ReadThrough readThrough;
+
+    @PostConstruct
+    void init() {
+        remote = connectRemote();
+        GCacheConfigProvider provider = providers.isResolvable() ? providers.get() : null;
+        JsonSerializer json = new JsonSerializer(objectMapper);
+        Map<String, UseCase> all = new LinkedHashMap<>();
+        for (CachedMethod m : cachedMethods.methods()) {
+            all.put(m.useCase(), assemble(m, provider, json));
+        }
+        useCases = Collections.unmodifiableMap(all);
+        readThrough = new ReadThrough(remote);
+        warnUnknownUseCases();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        // Observing startup makes the assembly (and its configuration errors) happen at boot, not on the first call.
+    }
+
+    public UseCase useCase(String name) {
+        return useCases.get(name);
+    }
+
+    public Collection<UseCase> useCases() {
+        return useCases.values();
+    }
+
+    /** {@code null} when the application runs LOCAL-only. */
+    public RemoteLayer remote() {
+        return remote;
+    }
+
+    public String urnPrefix() {
+        return config.urnPrefix();
+    }
+
+    ReadThrough readThrough() {
+        return readThrough;
+    }
+
+    private UseCase assemble(CachedMethod m, GCacheConfigProvider provider, JsonSerializer json) {
+        GCacheConfig.UseCase props = config.useCase().get(m.useCase());
+        LayerPolicy local = policy(m.useCase(), CacheLayer.LOCAL, props == null ? null : props.local(), m.localTtl(),
+                m.localRamp(), provider);
+        LayerPolicy remotePolicy = policy(m.useCase(), CacheLayer.REMOTE, props == null ? null : props.remote(),
+                m.remoteTtl(), m.remoteRamp(), provider);
+        KeyBuilder keys = new KeyBuilder(config.urnPrefix(), m.keyType(), m.tracked(), idExtractor(m),
+                m.argNames().toArray(String[]::new), m.argIndexes().stream().mapToInt(Integer::intValue).toArray(),
+                adapters(m), m.useCase());
+        Type valueType = objectMapper.getTypeFactory().constructFromCanonical(m.valueType());
+        GCacheSerializer serializer = m.serializer().isEmpty() ? json : instance(m.serializer(), GCacheSerializer.class);
+        return new UseCase(m.useCase(), m.keyType(), m.declaration(), UseCase.Kind.valueOf(m.kind()), keys, valueType,
+                serializer, local, remotePolicy, new LocalLayer(config.local().maximumSize()));
+    }
+
+    private static LayerPolicy policy(String useCase, CacheLayer layer, GCacheConfig.Layer props, String annotationTtl,
+            int annotationRamp, GCacheConfigProvider provider) {
+        Duration ttl = annotationTtl.isEmpty() ? null : DurationConverter.parseDuration(annotationTtl);
+        int ramp = annotationRamp;
+        if (props != null) {
+            ttl = props.ttl().orElse(ttl);
+            ramp = props.ramp().orElse(ramp);
+            if (ramp > 100 || (props.ramp().isPresent() && ramp < 0)) {
+                throw new IllegalArgumentException("quarkus.gcache.use-case.\"" + useCase + "\"."
+                        + layer.name().toLowerCase() + ".ramp must be between 0 and 100, got " + ramp);
+            }
+        }
+        return new LayerPolicy(useCase, layer, ttl, ramp, provider);
+    }
+
+    private static IdExtractor idExtractor(CachedMethod m) {
+        return m.idExtractor() == null ? new ParameterIdExtractor(m.idParameter())
+                : instance(m.idExtractor(), IdExtractor.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static GCacheKeyAdapter<Object>[] adapters(CachedMethod m) {
+        GCacheKeyAdapter<Object>[] adapters = new GCacheKeyAdapter[m.argAdapters().size()];
+        for (int i = 0; i < adapters.length; i++) {
+            String name = m.argAdapters().get(i);
+            adapters[i] = name.isEmpty() ? null : instance(name, GCacheKeyAdapter.class);
+        }
+        return adapters;
+    }
+
+    /** The CDI bean of that class if there is one, else an instance made with its no-arg constructor. */
+    private static <T> T instance(String className, Class<T> type) {
+        try {
+            Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+            InstanceHandle<?> bean = Arc.container().instance(c);
+            if (bean.isAvailable()) {
+                return type.cast(bean.get());
+            }
+            var constructor = c.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return type.cast(constructor.newInstance());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("GCache cannot instantiate " + className, e);
+        }
+    }
+
+    private RemoteLayer connectRemote() {
+        if (!config.remote().enabled()) {
+            LOG.info("GCache runs LOCAL only: quarkus.gcache.remote.enabled=false");
+            return null;
+        }
+        String name = buildConfig.remote().clientName().filter(n -> !n.isBlank()).orElse(RedisConfig.DEFAULT_CLIENT_NAME);
+        var cfg = ConfigProvider.getConfig();
+        boolean configured = cfg.getOptionalValue(RedisConfig.getPropertyName(name, "hosts"), String.class).isPresent()
+                || cfg.getOptionalValue(RedisConfig.getPropertyName(name, "hosts-provider-name"), String.class).isPresent();
+        if (!configured) {
+            LOG.infof("GCache runs LOCAL only: no Redis client is configured (%s is not set)",
+                    RedisConfig.getPropertyName(name, "hosts"));
+            return null;
+        }
+        InstanceHandle<Redis> redis = RedisConfig.isDefaultClient(name) ? Arc.container().instance(Redis.class)
+                : Arc.container().instance(Redis.class, RedisClientName.Literal.of(name));
+        if (!redis.isAvailable()) {
+            LOG.warnf("GCache runs LOCAL only: the Redis client %s is not available", name);
+            return null;
+        }
+        LOG.debugf("GCache uses the Redis client %s for the REMOTE layer", name);
+        return new RemoteLayer(redis.get(), config.remote().timeout());
+    }
+
+    private void warnUnknownUseCases() {
+        List<String> unknown = new ArrayList<>();
+        for (String name : config.useCase().keySet()) {
+            if (!useCases.containsKey(name)) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            LOG.warnf("quarkus.gcache.use-case names unknown use case(s) %s; known use cases: %s", unknown,
+                    new TreeSet<>(useCases.keySet()));
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package io.quarkiverse.gcache.runtime;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.interceptor.InvocationContext;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.layers.Envelope;
+import io.quarkiverse.gcache.runtime.layers.LocalEntry;
+import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
+import io.quarkiverse.gcache.runtime.layers.RemoteRead;
+import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * The read-through chain LOCAL → REMOTE → method (SPEC R2) for sync and reactive methods.
+ * <p>
+ * Guarantees: the method's own exceptions reach the caller unchanged and are never cached (R9); any failure of
+ * the cache machinery is counted, logged (rate-limited) and answered with the method's result (R10); concurrent
+ * LOCAL misses of one key run the method once (R11); reactive methods never block and resume on the caller's Vert.x
+ * context (R12). REMOTE writes are fire-and-forget: the caller does not wait for them.
+ */
+final class ReadThrough {
+
+    private static final Logger LOG = Logger.getLogger(ReadThrough.class);
+    /** A REMOTE read that does not serve a value. Distinct from a cached {@code null}. */
+    private static final Object MISS = new Object();
+
+    private final RemoteLayer remote;
+    private volatile boolean eventLoopWarned;
+
+    ReadThrough(RemoteLayer remote) {
+        this.remote = remote;
+    }
+
+    // ---- sync ------------------------------------------------------------------------------------------------
+
+    Object sync(UseCase uc, InvocationContext ctx) throws Exception {
+        String key;
+        try {
+            key = uc.keys().build(ctx.getParameters());
+        } catch (Throwable t) {
+            uc.keyFailed(t);
+            return ctx.proceed();
+        }
+        long localTtl = decide(uc, CacheLayer.LOCAL);
+        long remoteTtl = remote == null ? -1 : decide(uc, CacheLayer.REMOTE);
+        if (remoteTtl > 0 && Context.isOnEventLoopThread()) {
+            // A sync method on the event loop: blocking on Redis here would stall every request of that loop.
+            warnEventLoop(uc);
+            remoteTtl = -1;
+        }
+        if (localTtl <= 0) {
+            return syncLoad(uc, ctx, key, remoteTtl, null, 0);
+        }
+        uc.stats().request(CacheLayer.LOCAL);
+        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        if (entry == null) {
+            CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
+            entry = uc.localLayer().claim(key, claim);
+            if (entry == null) {
+                uc.stats().miss(CacheLayer.LOCAL);
+                try {
+                    return syncLoad(uc, ctx, key, remoteTtl, claim, localTtl);
+                } catch (Throwable t) {
+                    uc.localLayer().release(key, claim);
+                    claim.completeExceptionally(t);
+                    throw t;
+                }
+            }
+        }
+        return await(entry).value();
+    }
+
+    private Object syncLoad(UseCase uc, InvocationContext ctx, String key, long remoteTtl,
+            CompletableFuture<LocalEntry> claim, long localTtl) throws Exception {
+        RemoteRead read = null;
+        if (remoteTtl > 0) {
+            uc.stats().request(CacheLayer.REMOTE);
+            try {
+                read = remote.read(key, watermarkKey(uc, key)).await().indefinitely();
+            } catch (Throwable t) {
+                uc.stats().miss(CacheLayer.REMOTE);
+                uc.remoteFailed(t);
+            }
+            if (read != null) {
+                Object hit = decode(uc, read);
+                if (hit != MISS) {
+                    fillLocal(claim, hit, localTtl);
+                    return hit;
+                }
+                uc.stats().miss(CacheLayer.REMOTE);
+            }
+        }
+        Object value = ctx.proceed();
+        fillLocal(claim, value, localTtl);
+        if (read != null) {
+            store(uc, key, value, read, remoteTtl);
+        }
+        return value;
+    }
+
+    // ---- reactive --------------------------------------------------------------------------------------------
+
+    /** For {@code Uni} and {@code CompletionStage} methods: returns what the method would, read through the cache. */
+    Object reactive(UseCase uc, InvocationContext ctx) throws Exception {
+        String key;
+        try {
+            key = uc.keys().build(ctx.getParameters());
+        } catch (Throwable t) {
+            uc.keyFailed(t);
+            return ctx.proceed();
+        }
+        Uni<Object> uni = Uni.createFrom().deferred(() -> reactiveRead(uc, ctx, key));
+        return uc.kind() == UseCase.Kind.UNI ? uni : uni.subscribeAsCompletionStage();
+    }
+
+    private Uni<Object> reactiveRead(UseCase uc, InvocationContext ctx, String key) {
+        long localTtl = decide(uc, CacheLayer.LOCAL);
+        long remoteTtl = remote == null ? -1 : decide(uc, CacheLayer.REMOTE);
+        if (localTtl <= 0) {
+            return reactiveLoad(uc, ctx, key, remoteTtl);
+        }
+        uc.stats().request(CacheLayer.LOCAL);
+        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        if (entry == null) {
+            CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
+            entry = uc.localLayer().claim(key, claim);
+            if (entry == null) {
+                uc.stats().miss(CacheLayer.LOCAL);
+                // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
+                entry = claim;
+                reactiveLoad(uc, ctx, key, remoteTtl).subscribe().with(
+                        value -> claim.complete(new LocalEntry(value, localTtl)),
+                        failure -> {
+                            uc.localLayer().release(key, claim);
+                            claim.completeExceptionally(failure);
+                        });
+            }
+        }
+        if (entry.isDone() && !entry.isCompletedExceptionally()) {
+            return Uni.createFrom().item(entry.join().value());
+        }
+        return onCallerContext(Uni.createFrom().completionStage(entry).map(LocalEntry::value));
+    }
+
+    private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, long remoteTtl) {
+        if (remoteTtl <= 0) {
+            return proceed(uc, ctx);
+        }
+        uc.stats().request(CacheLayer.REMOTE);
+        return onCallerContext(remote.read(key, watermarkKey(uc, key)))
+                .onItemOrFailure().transformToUni((read, failure) -> {
+                    if (failure != null) {
+                        uc.stats().miss(CacheLayer.REMOTE);
+                        uc.remoteFailed(failure);
+                        return proceed(uc, ctx);
+                    }
+                    Object hit = decode(uc, read);
+                    if (hit != MISS) {
+                        return Uni.createFrom().item(hit);
+                    }
+                    uc.stats().miss(CacheLayer.REMOTE);
+                    return proceed(uc, ctx).invoke(value -> store(uc, key, value, read, remoteTtl));
+                });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Uni<Object> proceed(UseCase uc, InvocationContext ctx) {
+        Object result;
+        try {
+            result = ctx.proceed();
+        } catch (Throwable t) {
+            return Uni.createFrom().failure(t);
+        }
+        if (result == null) {
+            return Uni.createFrom().failure(new NullPointerException(uc.declaration() + " returned null instead of a "
+                    + (uc.kind() == UseCase.Kind.UNI ? "Uni" : "CompletionStage")));
+        }
+        return uc.kind() == UseCase.Kind.UNI ? (Uni<Object>) result
+                : Uni.createFrom().completionStage((CompletionStage<Object>) result);
+    }
+
+    /** Emits on the Vert.x context the subscription happened on, if any, hopping only when needed. */
+    private static <T> Uni<T> onCallerContext(Uni<T> uni) {
+        Context caller = Vertx.currentContext();
+        if (caller == null) {
+            return uni;
+        }
+        return uni.emitOn(task -> {
+            if (Vertx.currentContext() == caller) {
+                task.run();
+            } else {
+                caller.runOnContext(ignored -> task.run());
+            }
+        });
+    }
+
+    // ---- shared ----------------------------------------------------------------------------------------------
+
+    private static long decide(UseCase uc, CacheLayer layer) {
+        LayerPolicy policy = uc.policy(layer);
+        long ttl = policy.decide();
+        if (ttl > 0) {
+            return ttl;
+        }
+        if (ttl == LayerPolicy.RAMPED_DOWN) {
+            uc.stats().disabled(layer, DisabledReason.RAMPED_DOWN);
+        } else if (ttl == LayerPolicy.CONFIG_ERROR) {
+            uc.stats().disabled(layer, DisabledReason.CONFIG_ERROR);
+            uc.configFailed(layer, policy.lastProviderFailure());
+        } else {
+            uc.stats().disabled(layer, DisabledReason.MISSING_CONFIG);
+        }
+        return -1;
+    }
+
+    private static void fillLocal(CompletableFuture<LocalEntry> claim, Object value, long localTtl) {
+        if (claim != null) {
+            claim.complete(new LocalEntry(value, localTtl));
+        }
+    }
+
+    /** The value of a fresh, readable entry, or {@link #MISS} (absent, stale per R6, or unreadable per R14). */
+    private static Object decode(UseCase uc, RemoteRead read) {
+        byte[] envelope = read.envelope();
+        if (envelope == null) {
+            return MISS;
+        }
+        try {
+            if (Envelope.createdAt(envelope) <= read.watermark()) {
+                return MISS;
+            }
+            return uc.serializer().deserialize(Envelope.payload(envelope), uc.valueType());
+        } catch (Throwable t) {
+            uc.codecFailed(t);
+            return MISS;
+        }
+    }
+
+    /** Stores a computed value stamped with the server time of the read that missed (R6a). */
+    private void store(UseCase uc, String key, Object value, RemoteRead read, long remoteTtlNanos) {
+        if (read.watermark() > read.serverNowMillis()) {
+            return; // computed while an invalidation's future buffer runs: not stored (R6)
+        }
+        byte[] payload;
+        try {
+            payload = uc.serializer().serialize(value, uc.valueType());
+        } catch (Throwable t) {
+            uc.codecFailed(t);
+            return;
+        }
+        long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos));
+        remote.write(key, Envelope.wrap(read.serverNowMillis(), payload), ttlMillis)
+                .subscribe().with(ok -> {
+                }, uc::remoteFailed);
+    }
+
+    private static String watermarkKey(UseCase uc, String key) {
+        if (!uc.keys().tracked()) {
+            return null;
+        }
+        int end = key.indexOf('}');
+        return key.substring(0, end + 1) + "#watermark";
+    }
+
+    private static LocalEntry await(CompletableFuture<LocalEntry> entry) throws Exception {
+        try {
+            return entry.get();
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+    }
+
+    private void warnEventLoop(UseCase uc) {
+        if (!eventLoopWarned) {
+            eventLoopWarned = true;
+            LOG.warnf("GCache skips the REMOTE layer for %s: a non-reactive method called on a Vert.x event loop "
+                    + "thread cannot wait for Redis. Return Uni/CompletionStage, or run it on a worker thread.",
+                    uc.declaration());
+        }
+    }
+}

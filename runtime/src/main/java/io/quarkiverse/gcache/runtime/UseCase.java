@@ -1,0 +1,114 @@
+package io.quarkiverse.gcache.runtime;
+
+import java.lang.reflect.Type;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.GCacheSerializer;
+import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
+import io.quarkiverse.gcache.runtime.layers.LocalLayer;
+import io.quarkiverse.gcache.runtime.metrics.FailureLog;
+import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
+
+/** Everything the read-through path needs about one {@code @GCached} method, assembled once at startup. */
+public final class UseCase {
+
+    /** How the method delivers its value (R12). */
+    public enum Kind {
+        SYNC,
+        UNI,
+        COMPLETION_STAGE
+    }
+
+    private final String name;
+    private final String keyType;
+    private final String declaration;
+    private final Kind kind;
+    private final KeyBuilder keys;
+    private final Type valueType;
+    private final GCacheSerializer serializer;
+    private final LayerPolicy local;
+    private final LayerPolicy remote;
+    private final LocalLayer localLayer;
+    private final UseCaseStats stats = new UseCaseStats();
+    private final FailureLog keyFailures = new FailureLog("key building");
+    private final FailureLog remoteFailures = new FailureLog("REMOTE layer");
+    private final FailureLog codecFailures = new FailureLog("value serialization");
+    private final FailureLog configFailures = new FailureLog("GCacheConfigProvider");
+
+    public UseCase(String name, String keyType, String declaration, Kind kind, KeyBuilder keys, Type valueType,
+            GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer) {
+        this.name = name;
+        this.keyType = keyType;
+        this.declaration = declaration;
+        this.kind = kind;
+        this.keys = keys;
+        this.valueType = valueType;
+        this.serializer = serializer;
+        this.local = local;
+        this.remote = remote;
+        this.localLayer = localLayer;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String keyType() {
+        return keyType;
+    }
+
+    /** {@code com.acme.UserService#getUser}, for messages. */
+    public String declaration() {
+        return declaration;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public KeyBuilder keys() {
+        return keys;
+    }
+
+    public Type valueType() {
+        return valueType;
+    }
+
+    public GCacheSerializer serializer() {
+        return serializer;
+    }
+
+    public LayerPolicy policy(CacheLayer layer) {
+        return layer == CacheLayer.LOCAL ? local : remote;
+    }
+
+    public LocalLayer localLayer() {
+        return localLayer;
+    }
+
+    public UseCaseStats stats() {
+        return stats;
+    }
+
+    void keyFailed(Throwable t) {
+        stats.error(StatLayer.GLOBAL);
+        keyFailures.log(name, t);
+    }
+
+    void remoteFailed(Throwable t) {
+        stats.error(StatLayer.REMOTE);
+        remoteFailures.log(name, t);
+    }
+
+    void codecFailed(Throwable t) {
+        stats.error(StatLayer.REMOTE);
+        codecFailures.log(name, t);
+    }
+
+    void configFailed(CacheLayer layer, Throwable t) {
+        stats.error(layer == CacheLayer.LOCAL ? StatLayer.LOCAL : StatLayer.REMOTE);
+        configFailures.log(name, t);
+    }
+}

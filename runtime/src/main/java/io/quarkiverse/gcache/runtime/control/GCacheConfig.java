@@ -1,0 +1,78 @@
+package io.quarkiverse.gcache.runtime.control;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.quarkus.runtime.annotations.ConfigDocMapKey;
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Run-time configuration of GCache (SPEC §4). */
+@ConfigMapping(prefix = "quarkus.gcache")
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
+public interface GCacheConfig {
+
+    /** First component of every key (R4). Python gcache uses {@code urn}; keep them equal where both share Redis. */
+    @WithDefault("urn")
+    String urnPrefix();
+
+    /** The LOCAL (Caffeine) layer. */
+    Local local();
+
+    /** The REMOTE (Redis) layer. */
+    Remote remote();
+
+    /**
+     * Per use case settings; they override the annotation's and are overridden by a {@code GCacheConfigProvider}
+     * (R3). Keys are use case names, quoted when they contain dots: {@code quarkus.gcache.use-case."GetUser".local.ttl}.
+     */
+    @WithName("use-case")
+    @ConfigDocMapKey("use-case")
+    Map<String, UseCase> useCase();
+
+    /** HTTP integration. */
+    Http http();
+
+    interface Local {
+        /** Maximum number of entries per use case. */
+        @WithDefault("10000")
+        long maximumSize();
+    }
+
+    interface Remote {
+        /** Whether the REMOTE layer is used; it is only used when a Redis client is configured. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Time budget of one Redis operation; past it the call falls back to the method (R10). */
+        @WithDefault("250ms")
+        Duration timeout();
+    }
+
+    interface UseCase {
+        /** LOCAL layer of this use case. */
+        Layer local();
+
+        /** REMOTE layer of this use case. */
+        Layer remote();
+    }
+
+    interface Layer {
+        /** Time to live of values in this layer. */
+        Optional<Duration> ttl();
+
+        /** Share of calls (0–100) that use this layer. */
+        OptionalInt ramp();
+    }
+
+    interface Http {
+        /** HTTP methods (e.g. {@code GET,HEAD}) for which every request has caching enabled. */
+        Optional<List<String>> enableForMethods();
+    }
+}

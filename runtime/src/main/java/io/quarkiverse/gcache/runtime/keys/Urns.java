@@ -1,0 +1,102 @@
+package io.quarkiverse.gcache.runtime.keys;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds URNs (SPEC R4) and escapes their components (R5).
+ * <p>
+ * {@code %}, {@code :}, {@code ?}, {@code #}, {@code &}, {@code =}, {@code {}, {@code }} and ISO control characters
+ * become {@code %XX} of their UTF-8 bytes (uppercase hex, RFC 3986); every other character is kept. A component
+ * with nothing to escape is appended as is, without allocating.
+ */
+public final class Urns {
+
+    public static final String DEFAULT_PREFIX = "urn";
+    public static final String WATERMARK = "watermark";
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private Urns() {
+    }
+
+    /** {@code <prefix>:<keyType>:<id>}, wrapped in {@code {}} when tracked. */
+    public static void appendEntity(StringBuilder sb, String prefix, String keyType, String id, boolean tracked) {
+        if (tracked) {
+            sb.append('{');
+        }
+        sb.append(prefix).append(':');
+        appendEscaped(sb, keyType);
+        sb.append(':');
+        appendEscaped(sb, id);
+        if (tracked) {
+            sb.append('}');
+        }
+    }
+
+    /** {@code <name>=<value>}, both escaped. */
+    public static void appendArg(StringBuilder sb, String name, String value) {
+        appendEscaped(sb, name);
+        sb.append('=');
+        appendEscaped(sb, value);
+    }
+
+    /** The watermark key of an entity: {@code {<prefix>:<keyType>:<id>}#watermark} (R6, R17). */
+    public static String watermarkKey(String prefix, String keyType, String id) {
+        StringBuilder sb = new StringBuilder(48);
+        appendEntity(sb, prefix, keyType, id, true);
+        return sb.append('#').append(WATERMARK).toString();
+    }
+
+    public static String escape(String s) {
+        if (firstToEscape(s) < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        appendEscaped(sb, s);
+        return sb.toString();
+    }
+
+    public static void appendEscaped(StringBuilder sb, String s) {
+        int first = firstToEscape(s);
+        if (first < 0) {
+            sb.append(s);
+            return;
+        }
+        sb.append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!needsEscape(c)) {
+                sb.append(c);
+            } else if (c < 0x80) {
+                appendByte(sb, c);
+            } else {
+                // C1 control characters: their UTF-8 form, as RFC 3986 percent-encoding prescribes
+                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+                    appendByte(sb, b & 0xFF);
+                }
+            }
+        }
+    }
+
+    private static int firstToEscape(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (needsEscape(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean needsEscape(char c) {
+        switch (c) {
+            case '%', ':', '?', '#', '&', '=', '{', '}':
+                return true;
+            default:
+                return Character.isISOControl(c);
+        }
+    }
+
+    private static void appendByte(StringBuilder sb, int b) {
+        sb.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+    }
+}

@@ -1,0 +1,78 @@
+package io.quarkiverse.gcache.runtime.layers;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+/**
+ * The LOCAL layer of one use case: a bounded Caffeine cache whose entries each carry the TTL that was in force
+ * when they were computed, so a TTL changed at run time applies to new entries without rebuilding the cache.
+ * <p>
+ * Values are futures: a miss installs an incomplete future before computing, so concurrent misses of the same
+ * key wait for that one computation instead of running the method again (single flight, R11). A future that
+ * completes exceptionally is removed by Caffeine, so failures are never cached (R9).
+ */
+public final class LocalLayer {
+
+    private final AsyncCache<String, LocalEntry> cache;
+
+    public LocalLayer(long maximumSize) {
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfter(new PerEntryTtl())
+                .buildAsync();
+    }
+
+    /** The entry's future (maybe still computing), or {@code null} on a miss. */
+    public CompletableFuture<LocalEntry> get(String key) {
+        return cache.getIfPresent(key);
+    }
+
+    /**
+     * Claims {@code key} for computation: returns {@code null} when {@code claim} was installed (the caller
+     * computes and completes it), or the future of the computation already under way.
+     */
+    public CompletableFuture<LocalEntry> claim(String key, CompletableFuture<LocalEntry> claim) {
+        return cache.asMap().putIfAbsent(key, claim);
+    }
+
+    public void release(String key, CompletableFuture<LocalEntry> claim) {
+        cache.asMap().remove(key, claim);
+    }
+
+    public void put(String key, LocalEntry entry) {
+        cache.put(key, CompletableFuture.completedFuture(entry));
+    }
+
+    public ConcurrentMap<String, CompletableFuture<LocalEntry>> asMap() {
+        return cache.asMap();
+    }
+
+    public void clear() {
+        cache.synchronous().invalidateAll();
+    }
+
+    public long size() {
+        return cache.synchronous().estimatedSize();
+    }
+
+    private static final class PerEntryTtl implements Expiry<String, LocalEntry> {
+        @Override
+        public long expireAfterCreate(String key, LocalEntry value, long currentTime) {
+            return value.ttlNanos();
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, LocalEntry value, long currentTime, long currentDuration) {
+            return value.ttlNanos();
+        }
+
+        @Override
+        public long expireAfterRead(String key, LocalEntry value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

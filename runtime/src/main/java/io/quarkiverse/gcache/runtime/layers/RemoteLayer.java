@@ -1,0 +1,163 @@
+package io.quarkiverse.gcache.runtime.layers;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * The REMOTE layer: Redis through the Quarkus (Vert.x, Mutiny) client, shared by all use cases.
+ * <p>
+ * Every operation is non-blocking and bounded by {@code remote.timeout}; callers of sync methods wait for it with
+ * the same bound. A read fetches the value, the entity watermark and the server time in one script call, so Redis
+ * Cluster serves both keys from one slot (they share the hash tag) and every instance stamps values with one clock.
+ */
+public final class RemoteLayer {
+
+    /**
+     * KEYS[1] value, KEYS[2] (optional) watermark. Redis returns {@code false} for missing keys, which keeps the array whole.
+     */
+    static final String READ_SCRIPT = """
+            local v = redis.call('GET', KEYS[1])
+            local w = false
+            if #KEYS > 1 then w = redis.call('GET', KEYS[2]) end
+            local t = redis.call('TIME')
+            return {v, w, t[1], t[2]}
+            """;
+
+    private static final String READ_SHA = sha1(READ_SCRIPT);
+
+    /** KEYS[1] watermark; ARGV[1] future buffer ms, ARGV[2] TTL ms. Server clock (R6a), decimal epoch ms (R17). */
+    static final String WATERMARK_SCRIPT = """
+            local t = redis.call('TIME')
+            local ms = string.format('%.0f', t[1] * 1000 + math.floor(t[2] / 1000) + tonumber(ARGV[1]))
+            redis.call('SET', KEYS[1], ms, 'PX', ARGV[2])
+            return ms
+            """;
+
+    private final Redis redis;
+    private final Duration timeout;
+
+    public RemoteLayer(Redis redis, Duration timeout) {
+        this.redis = redis;
+        this.timeout = timeout;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Reads a value with its watermark ({@code watermarkKey} may be {@code null} for untracked keys). */
+    public Uni<RemoteRead> read(String key, String watermarkKey) {
+        return bounded(send(readRequest(Command.EVALSHA, READ_SHA, key, watermarkKey))
+                .onFailure(RemoteLayer::isNoScript)
+                .recoverWithUni(() -> send(readRequest(Command.EVAL, READ_SCRIPT, key, watermarkKey)))
+                .map(RemoteLayer::toRead));
+    }
+
+    public Uni<Void> write(String key, byte[] envelope, long ttlMillis) {
+        return bounded(send(Request.cmd(Command.SET).arg(key).arg(envelope).arg("PX").arg(ttlMillis))
+                .replaceWithVoid());
+    }
+
+    public Uni<Void> writeWatermark(String key, long bufferMillis, long ttlMillis) {
+        return bounded(send(Request.cmd(Command.EVAL).arg(WATERMARK_SCRIPT).arg(1).arg(key).arg(bufferMillis)
+                .arg(ttlMillis)).replaceWithVoid());
+    }
+
+    /** Deletes every key matching one of the glob patterns, with SCAN (never KEYS or FLUSHDB; R15). */
+    public Uni<Void> deleteMatching(List<String> patterns) {
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (String pattern : patterns) {
+            all = all.chain(() -> scanAndDelete(pattern, "0"));
+        }
+        return all;
+    }
+
+    private Uni<Void> scanAndDelete(String pattern, String cursor) {
+        return bounded(send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(500)))
+                .chain(page -> {
+                    String next = page.get(0).toString();
+                    Response keys = page.get(1);
+                    Uni<Void> deleted = Uni.createFrom().voidItem();
+                    if (keys.size() > 0) {
+                        Request del = Request.cmd(Command.UNLINK);
+                        for (Response k : keys) {
+                            del.arg(k.toBytes());
+                        }
+                        deleted = bounded(send(del)).replaceWithVoid();
+                    }
+                    return "0".equals(next) ? deleted : deleted.chain(() -> scanAndDelete(pattern, next));
+                });
+    }
+
+    /** Escapes glob metacharacters of a key prefix for SCAN MATCH. */
+    public static String globEscape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    public Uni<Long> delete(String key) {
+        return bounded(send(Request.cmd(Command.DEL).arg(key)).map(Response::toLong));
+    }
+
+    private Uni<Response> send(Request request) {
+        return redis.send(request);
+    }
+
+    private <T> Uni<T> bounded(Uni<T> uni) {
+        return uni.ifNoItem().after(timeout).failWith(() -> new RemoteTimeoutException(timeout));
+    }
+
+    private static Request readRequest(Command command, String script, String key, String watermarkKey) {
+        Request r = Request.cmd(command).arg(script).arg(watermarkKey == null ? 1 : 2).arg(key);
+        return watermarkKey == null ? r : r.arg(watermarkKey);
+    }
+
+    private static RemoteRead toRead(Response r) {
+        Response value = r.get(0);
+        Response watermark = r.get(1);
+        long now = r.get(2).toLong() * 1000 + r.get(3).toLong() / 1000;
+        return new RemoteRead(value == null ? null : value.toBytes(),
+                watermark == null ? -1 : parseWatermark(watermark.toString()), now);
+    }
+
+    /** gcache writes epoch milliseconds as a decimal string; tolerate a fractional part (R17). */
+    static long parseWatermark(String s) {
+        int dot = s.indexOf('.');
+        return Long.parseLong(dot < 0 ? s.trim() : s.substring(0, dot).trim());
+    }
+
+    private static boolean isNoScript(Throwable t) {
+        return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT");
+    }
+
+    private static String sha1(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A REMOTE operation exceeded {@code quarkus.gcache.remote.timeout}. */
+    public static final class RemoteTimeoutException extends RuntimeException {
+        RemoteTimeoutException(Duration timeout) {
+            super("Redis did not answer within " + timeout.toMillis() + " ms", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.quarkiverse.gcache.runtime.metrics;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Rate-limited logging of cache failures (SPEC R10): at most one line per {@link #INTERVAL_NANOS} per kind of
+ * failure, saying how many were suppressed since the last line. A Redis outage under load thus produces a bounded
+ * number of lines per minute, each naming what failed and that the call fell back.
+ */
+public final class FailureLog {
+
+    static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
+
+    private final String what;
+    private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
+    private final LongAdder suppressed = new LongAdder();
+
+    public FailureLog(String what) {
+        this.what = what;
+    }
+
+    public void log(String useCase, Throwable failure) {
+        long now = System.nanoTime();
+        long next = nextAllowed.get();
+        if ((next != Long.MIN_VALUE && now - next < 0) || !nextAllowed.compareAndSet(next, now + INTERVAL_NANOS)) {
+            suppressed.increment();
+            return;
+        }
+        long skipped = suppressed.sumThenReset();
+        LOG.warnf("GCache %s failed for use case %s; the call fell back to the method (%s)%s", what, useCase,
+                String.valueOf(failure), skipped == 0 ? "" : " [" + skipped + " similar failures not logged]");
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("GCache failure detail", failure);
+        }
+    }
+}

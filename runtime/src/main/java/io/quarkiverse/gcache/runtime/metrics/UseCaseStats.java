@@ -1,0 +1,70 @@
+package io.quarkiverse.gcache.runtime.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import io.quarkiverse.gcache.CacheLayer;
+
+/**
+ * Counters of one use case, per layer (SPEC R16). {@link LongAdder}s: contention-free on the hot path, read by the
+ * metrics binding, the management endpoint and the Dev UI. All counters are created up front; counting never
+ * allocates or looks anything up.
+ */
+public final class UseCaseStats {
+
+    private static final int LAYERS = StatLayer.values().length;
+    private static final int REASONS = DisabledReason.values().length;
+
+    private final LongAdder[] requests = adders(LAYERS);
+    private final LongAdder[] misses = adders(LAYERS);
+    private final LongAdder[] errors = adders(LAYERS);
+    private final LongAdder[] disabled = adders(LAYERS * REASONS);
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
+    public void request(CacheLayer layer) {
+        requests[layer.ordinal()].increment();
+    }
+
+    public void miss(CacheLayer layer) {
+        misses[layer.ordinal()].increment();
+    }
+
+    public void error(StatLayer layer) {
+        errors[layer.ordinal()].increment();
+    }
+
+    public void disabled(StatLayer layer, DisabledReason reason) {
+        disabled[layer.ordinal() * REASONS + reason.ordinal()].increment();
+    }
+
+    public void disabled(CacheLayer layer, DisabledReason reason) {
+        disabled[layer.ordinal() * REASONS + reason.ordinal()].increment();
+    }
+
+    public long requests(StatLayer layer) {
+        return requests[layer.ordinal()].sum();
+    }
+
+    public long misses(StatLayer layer) {
+        return misses[layer.ordinal()].sum();
+    }
+
+    /** Requests that were served by the layer. */
+    public long hits(StatLayer layer) {
+        return requests(layer) - misses(layer);
+    }
+
+    public long errors(StatLayer layer) {
+        return errors[layer.ordinal()].sum();
+    }
+
+    public long disabledCount(StatLayer layer, DisabledReason reason) {
+        return disabled[layer.ordinal() * REASONS + reason.ordinal()].sum();
+    }
+}
