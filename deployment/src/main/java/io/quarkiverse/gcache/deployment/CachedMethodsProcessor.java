@@ -35,8 +35,6 @@ import io.quarkiverse.gcache.runtime.GCacheRecorder;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkus.arc.deployment.AnnotationsTransformerBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
-import io.quarkus.arc.deployment.ValidationPhaseBuildItem;
-import io.quarkus.arc.deployment.ValidationPhaseBuildItem.ValidationErrorBuildItem;
 import io.quarkus.deployment.GeneratedClassGizmoAdaptor;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
@@ -52,14 +50,12 @@ import io.quarkus.runtime.configuration.DurationConverter;
  */
 class CachedMethodsProcessor {
 
-    /** The outcome of discovery: validated methods and the errors found. */
+    /** The validated methods. */
     static final class Discovery extends io.quarkus.builder.item.SimpleBuildItem {
         final List<CachedMethodBuildItem> methods;
-        final List<Throwable> errors;
 
-        Discovery(List<CachedMethodBuildItem> methods, List<Throwable> errors) {
+        Discovery(List<CachedMethodBuildItem> methods) {
             this.methods = methods;
-            this.errors = errors;
         }
     }
 
@@ -97,19 +93,20 @@ class CachedMethodsProcessor {
             }
             methods.add(item);
         }
-        return new Discovery(methods, errors);
+        if (!errors.isEmpty()) {
+            // Thrown before bean discovery, so these messages come before ArC's own, less specific ones.
+            DeploymentException all = new DeploymentException("GCache found " + errors.size()
+                    + " invalid @GCached method(s):\n - " + String.join("\n - ",
+                            errors.stream().map(Throwable::getMessage).toList()));
+            errors.forEach(all::addSuppressed);
+            throw all;
+        }
+        return new Discovery(methods);
     }
 
     @BuildStep
     void produce(Discovery discovery, BuildProducer<CachedMethodBuildItem> items) {
         discovery.methods.forEach(items::produce);
-    }
-
-    @BuildStep
-    void reportErrors(Discovery discovery, ValidationPhaseBuildItem phase, BuildProducer<ValidationErrorBuildItem> errors) {
-        if (!discovery.errors.isEmpty()) {
-            errors.produce(new ValidationErrorBuildItem(discovery.errors));
-        }
     }
 
     /** Writes each method's resolved use case name into its binding, so the interceptor finds it with one lookup. */
@@ -293,8 +290,8 @@ class CachedMethodsProcessor {
         if (!idPath.isEmpty()) {
             IdPaths.Resolution r = IdPaths.resolve(idType, idPath.split("\\.", -1), index);
             if (r.error() != null) {
-                errors.add(error(declaration + ": id path '" + idPath + "' of parameter "
-                        + method.parameterName(idParamIndex) + " cannot be resolved: " + r.error()));
+                errors.add(error(declaration + ": id '" + method.parameterName(idParamIndex) + "." + idPath
+                        + "' of parameter " + method.parameterName(idParamIndex) + " cannot be resolved: " + r.error()));
                 return null;
             }
             steps = r.steps();
