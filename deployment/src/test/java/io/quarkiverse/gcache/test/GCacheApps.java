@@ -18,7 +18,7 @@ public final class GCacheApps {
     /** An application with the given classes, its default Redis client on the private Redis (never :6379). */
     public static QuarkusUnitTest withRedis(Class<?>... classes) {
         return new QuarkusUnitTest()
-                .withApplicationRoot(jar -> jar.addClasses(classes))
+                .withApplicationRoot(jar -> jar.addClasses(classes).addClasses(GCacheApps.class, PrivateRedis.class))
                 .overrideConfigKey("quarkus.redis.hosts", PrivateRedis.shared().uri())
                 .overrideConfigKey("quarkus.redis.devservices.enabled", "false");
     }

@@ -20,6 +20,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheConfigProvider;
@@ -34,6 +36,7 @@ import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
 import io.quarkiverse.gcache.runtime.layers.JsonSerializer;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
+import io.quarkiverse.gcache.runtime.layers.ValueTypes;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
 import io.quarkus.redis.client.RedisClientName;
@@ -62,6 +65,7 @@ public class GCacheRuntime {
     @Inject
     Instance<GCacheConfigProvider> providers;
 
+    private ObjectMapper valueMapper;
     private Map<String, UseCase> useCases;
     private RemoteLayer remote;
     private ReadThrough readThrough;
@@ -70,7 +74,8 @@ public class GCacheRuntime {
     void init() {
         remote = connectRemote();
         GCacheConfigProvider provider = providers.isResolvable() ? providers.get() : null;
-        JsonSerializer json = new JsonSerializer(objectMapper);
+        valueMapper = withValueModules(objectMapper);
+        JsonSerializer json = new JsonSerializer(valueMapper);
         Map<String, UseCase> all = new LinkedHashMap<>();
         for (CachedMethod m : cachedMethods.methods()) {
             all.put(m.useCase(), assemble(m, provider, json));
@@ -114,10 +119,32 @@ public class GCacheRuntime {
         KeyBuilder keys = new KeyBuilder(config.urnPrefix(), m.keyType(), m.tracked(), idExtractor(m),
                 m.argNames().toArray(String[]::new), m.argIndexes().stream().mapToInt(Integer::intValue).toArray(),
                 adapters(m), m.useCase());
-        Type valueType = objectMapper.getTypeFactory().constructFromCanonical(m.valueType());
+        Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
         GCacheSerializer serializer = m.serializer().isEmpty() ? json : instance(m.serializer(), GCacheSerializer.class);
         return new UseCase(m.useCase(), m.keyType(), m.declaration(), UseCase.Kind.valueOf(m.kind()), keys, valueType,
                 serializer, local, remotePolicy, new LocalLayer(config.local().maximumSize()));
+    }
+
+    /**
+     * R14 promises Optional and java.time values round-trip; the application's mapper keeps its settings but gets
+     * those modules on a copy if it lacks them.
+     */
+    private static ObjectMapper withValueModules(ObjectMapper mapper) {
+        Jdk8Module jdk8 = new Jdk8Module();
+        JavaTimeModule time = new JavaTimeModule();
+        boolean hasJdk8 = mapper.getRegisteredModuleIds().contains(jdk8.getTypeId());
+        boolean hasTime = mapper.getRegisteredModuleIds().contains(time.getTypeId());
+        if (hasJdk8 && hasTime) {
+            return mapper;
+        }
+        ObjectMapper copy = mapper.copy();
+        if (!hasJdk8) {
+            copy.registerModule(jdk8);
+        }
+        if (!hasTime) {
+            copy.registerModule(time);
+        }
+        return copy;
     }
 
     private static LayerPolicy policy(String useCase, CacheLayer layer, GCacheConfig.Layer props, String annotationTtl,

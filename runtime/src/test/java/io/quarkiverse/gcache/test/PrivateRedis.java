@@ -24,24 +24,33 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class PrivateRedis {
 
-    private static PrivateRedis shared;
+    /*
+     * Port and pid live in system properties, not statics: QuarkusUnitTest loads test classes again in the
+     * application's class loader, and both copies must drive the same server.
+     */
+    private static final String PORT = "gcache.test.redis.port";
+    private static final String PID = "gcache.test.redis.pid";
+    private static AutoCloseable container;
 
     private final int port;
-    private Process process;
-    private AutoCloseable container;
 
     private PrivateRedis(int port) {
         this.port = port;
     }
 
-    /** The JVM-wide instance, started on first use and stopped when the JVM exits. */
-    public static synchronized PrivateRedis shared() {
-        if (shared == null) {
-            shared = new PrivateRedis(freePort());
-            shared.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+    /** The JVM-wide server, started on first use and stopped when the JVM exits. */
+    public static PrivateRedis shared() {
+        synchronized (System.getProperties()) {
+            String port = System.getProperty(PORT);
+            if (port != null) {
+                return new PrivateRedis(Integer.parseInt(port));
+            }
+            PrivateRedis redis = new PrivateRedis(freePort());
+            System.setProperty(PORT, String.valueOf(redis.port));
+            redis.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(redis::stop));
+            return redis;
         }
-        return shared;
     }
 
     public int port() {
@@ -52,39 +61,52 @@ public final class PrivateRedis {
         return "redis://127.0.0.1:" + port;
     }
 
-    public synchronized boolean isRunning() {
-        return (process != null && process.isAlive()) || container != null;
+    public boolean isRunning() {
+        try {
+            return "PONG".equals(call("PING"));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
-    public synchronized void start() {
-        if (isRunning()) {
-            return;
+    public void start() {
+        synchronized (System.getProperties()) {
+            if (isRunning()) {
+                return;
+            }
+            startServer();
         }
+        awaitUp(Duration.ofSeconds(30));
+    }
+
+    private void startServer() {
         if (onPath("redis-server")) {
             try {
-                process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                Process process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                         "--save", "", "--appendonly", "no", "--protected-mode", "no")
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                System.setProperty(PID, String.valueOf(process.pid()));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start redis-server", e);
             }
         } else {
             container = DockerRedis.start(port);
         }
-        awaitUp(Duration.ofSeconds(30));
     }
 
-    public synchronized void stop() {
-        if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
+    /** Stops the server and waits until it is gone. */
+    public void stop() {
+        String pid = System.getProperty(PID);
+        if (pid != null) {
+            System.clearProperty(PID);
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
+                p.destroy();
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
+            });
         }
         if (container != null) {
             try {
