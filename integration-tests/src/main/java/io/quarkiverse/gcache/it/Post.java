@@ -1,0 +1,4 @@
+package io.quarkiverse.gcache.it;
+
+public record Post(String id, String authorId, String title) {
+}

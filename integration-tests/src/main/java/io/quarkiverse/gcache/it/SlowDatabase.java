@@ -1,0 +1,63 @@
+package io.quarkiverse.gcache.it;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Stands in for a database: every query costs {@code demo.db.latency} (a network round trip plus query time) and is
+ * counted, so the effect of caching is visible in {@code /db/queries}.
+ */
+@Singleton
+public class SlowDatabase {
+
+    private final Map<String, User> users = new ConcurrentHashMap<>();
+    private final Map<String, Post> posts = new ConcurrentHashMap<>();
+    private final AtomicLong queries = new AtomicLong();
+    private final Duration latency;
+
+    public SlowDatabase(@ConfigProperty(name = "demo.db.latency", defaultValue = "20ms") Duration latency) {
+        this.latency = latency;
+        IntStream.rangeClosed(1, 20).forEach(i -> users.put(String.valueOf(i),
+                new User(String.valueOf(i), "User " + i, "user" + i + "@example.com")));
+        IntStream.rangeClosed(1, 100).forEach(i -> posts.put(String.valueOf(i),
+                new Post(String.valueOf(i), String.valueOf(1 + i % 20), "Post " + i)));
+    }
+
+    public User findUser(String id) {
+        query();
+        return users.get(id);
+    }
+
+    public List<Post> postsMentioning(String userId) {
+        query();
+        return posts.values().stream().filter(p -> Integer.parseInt(p.id()) % 10 == Integer.parseInt(userId) % 10)
+                .sorted((a, b) -> Integer.compare(Integer.parseInt(a.id()), Integer.parseInt(b.id()))).toList();
+    }
+
+    public void saveUser(User user) {
+        query();
+        users.put(user.id(), user);
+    }
+
+    public long queries() {
+        return queries.get();
+    }
+
+    public void resetQueries() {
+        queries.set(0);
+    }
+
+    private void query() {
+        queries.incrementAndGet();
+        LockSupport.parkNanos(latency.toNanos());
+    }
+}

@@ -1,0 +1,54 @@
+package io.quarkiverse.gcache.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.gcache.test.PrivateRedisResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The demo application end to end, with a private Redis: cached endpoints stop hitting the slow database. */
+@QuarkusTest
+@QuarkusTestResource(PrivateRedisResource.class)
+class DemoTest {
+
+    @BeforeEach
+    void reset() {
+        given().delete("/db/queries").then().statusCode(204);
+    }
+
+    @Test
+    void cachedEndpointQueriesTheDatabaseOnce() {
+        for (int i = 0; i < 5; i++) {
+            given().get("/users/3").then().statusCode(200).body("name", is("User 3"));
+        }
+        given().get("/db/queries").then().body(is("1"));
+    }
+
+    @Test
+    void uncachedEndpointQueriesEveryTime() {
+        for (int i = 0; i < 5; i++) {
+            given().get("/users/4/uncached").then().statusCode(200).body("name", is("User 4"));
+        }
+        given().get("/db/queries").then().body(is("5"));
+    }
+
+    @Test
+    void feedNPlusOneIsServedFromCacheTheSecondTime() {
+        given().get("/users/5/feed").then().statusCode(200).body("$", hasSize(5));
+        String first = given().get("/db/queries").asString();
+        given().get("/users/5/feed").then().statusCode(200).body("$", hasSize(5));
+        given().get("/db/queries").then().body(is(first));
+    }
+
+    @Test
+    void reactiveEndpointIsCached() {
+        given().get("/users/6/reactive").then().statusCode(200).body("$", hasSize(5));
+        given().get("/users/6/reactive").then().statusCode(200).body("$", hasSize(5));
+        given().get("/db/queries").then().body(is("1"));
+    }
+}
