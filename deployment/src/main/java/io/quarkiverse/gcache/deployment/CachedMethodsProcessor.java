@@ -93,6 +93,11 @@ class CachedMethodsProcessor {
             }
             methods.add(item);
         }
+        for (AnnotationInstance invalidate : index.getAnnotations(GCacheDotNames.GCACHE_INVALIDATE)) {
+            // Better a build error than a write method that silently leaves stale data behind.
+            errors.add(error(invalidate.target() + ": @GCacheInvalidate is not supported yet; call "
+                    + "GCache.invalidate(keyType, id) after the write instead"));
+        }
         if (!errors.isEmpty()) {
             // Thrown before bean discovery, so these messages come before ArC's own, less specific ones.
             DeploymentException all = new DeploymentException("GCache found " + errors.size()
