@@ -45,11 +45,8 @@ final class ReadThrough {
     // ---- sync ------------------------------------------------------------------------------------------------
 
     Object sync(UseCase uc, InvocationContext ctx) throws Exception {
-        String key;
-        try {
-            key = uc.keys().build(ctx.getParameters());
-        } catch (Throwable t) {
-            uc.keyFailed(t);
+        String key = key(uc, ctx);
+        if (key == null) {
             return ctx.proceed();
         }
         long localTtl = decide(uc, CacheLayer.LOCAL);
@@ -113,11 +110,8 @@ final class ReadThrough {
 
     /** For {@code Uni} and {@code CompletionStage} methods: returns what the method would, read through the cache. */
     Object reactive(UseCase uc, InvocationContext ctx) throws Exception {
-        String key;
-        try {
-            key = uc.keys().build(ctx.getParameters());
-        } catch (Throwable t) {
-            uc.keyFailed(t);
+        String key = key(uc, ctx);
+        if (key == null) {
             return ctx.proceed();
         }
         Uni<Object> uni = Uni.createFrom().deferred(() -> reactiveRead(uc, ctx, key));
@@ -206,6 +200,16 @@ final class ReadThrough {
     }
 
     // ---- shared ----------------------------------------------------------------------------------------------
+
+    /** The call's key, or {@code null} when building it failed (counted and logged; the call falls back, R10). */
+    private static String key(UseCase uc, InvocationContext ctx) {
+        try {
+            return uc.keys().build(ctx.getParameters());
+        } catch (Throwable t) {
+            uc.keyFailed(t);
+            return null;
+        }
+    }
 
     private static long decide(UseCase uc, CacheLayer layer) {
         LayerPolicy policy = uc.policy(layer);

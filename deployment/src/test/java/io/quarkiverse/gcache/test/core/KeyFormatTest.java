@@ -18,6 +18,8 @@ import io.quarkiverse.gcache.GCacheId;
 import io.quarkiverse.gcache.GCacheIgnore;
 import io.quarkiverse.gcache.GCacheKeyAdapter;
 import io.quarkiverse.gcache.GCached;
+import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkus.test.QuarkusUnitTest;
@@ -35,6 +37,8 @@ class KeyFormatTest {
     GCache gcache;
     @Inject
     Keys keys;
+    @Inject
+    GCacheRuntime runtime;
 
     @BeforeEach
     void clean() {
@@ -98,6 +102,16 @@ class KeyFormatTest {
         assertKey(() -> keys.plain("1:2"), "{urn:user_id:1%3A2}#GetUser");
     }
 
+    @Test
+    void aFailingAdapterFallsBackToTheMethodAndCountsAnError() {
+        long errors = runtime.useCase("Search").stats().errors(StatLayer.GLOBAL);
+        try (GCache.Scope scope = gcache.enable()) {
+            assertThat(keys.search("6", new Filters("explode"))).isEqualTo("6");
+        }
+        assertThat(runtime.useCase("Search").stats().errors(StatLayer.GLOBAL)).isEqualTo(errors + 1);
+        assertThat(REDIS.keys()).isEmpty();
+    }
+
     private void assertKey(Runnable call, String expected) {
         try (GCache.Scope scope = gcache.enable()) {
             call.run();
@@ -136,6 +150,9 @@ class KeyFormatTest {
     public static class FiltersKey implements GCacheKeyAdapter<Filters> {
         @Override
         public String toKey(Filters f) {
+            if (f.values[0].equals("explode")) {
+                throw new IllegalArgumentException("cannot key " + f.values[0]);
+            }
             return String.join("|", java.util.Arrays.stream(f.values).sorted().toList());
         }
     }
