@@ -323,6 +323,26 @@ class ReadThroughTest {
     }
 
     @Test
+    void anEnabledScopeFollowsAPipelineToAnotherThreadPool() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Uni<Rec> hop;
+                try (GCache.Scope scope = gcache.enable()) {
+                    hop = Uni.createFrom().item("p").emitOn(pool).chain(id -> {
+                        assertThat(Thread.currentThread().getName()).doesNotContain("main");
+                        return reactive.uni(id);
+                    });
+                }
+                assertThat(hop.await().atMost(java.time.Duration.ofSeconds(10))).isEqualTo(new Rec("p", 1));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(reactive.calls).hasValue(1);
+    }
+
+    @Test
     void reactiveCallsOutsideAScopeAreNotCached() {
         reactive.uni("o").await().indefinitely();
         reactive.uni("o").await().indefinitely();

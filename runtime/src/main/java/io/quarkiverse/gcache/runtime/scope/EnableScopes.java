@@ -24,6 +24,11 @@ public final class EnableScopes {
     }
 
     public static boolean isEnabled() {
+        return current() == Boolean.TRUE;
+    }
+
+    /** The effective state here: {@code TRUE}, {@code FALSE} or {@code null} (no scope, so disabled). */
+    static Boolean current() {
         Boolean state = THREAD.get();
         if (state == null) {
             Context context = duplicatedContext();
@@ -31,7 +36,18 @@ public final class EnableScopes {
                 state = context.getLocal(CONTEXT_KEY);
             }
         }
-        return state == Boolean.TRUE;
+        return state;
+    }
+
+    /** Sets the thread's state (context propagation) and returns the previous one. */
+    static Boolean swapThreadState(Boolean state) {
+        Boolean previous = THREAD.get();
+        if (state == null) {
+            THREAD.remove();
+        } else {
+            THREAD.set(state);
+        }
+        return previous;
     }
 
     /** Opens a scope that enables ({@code true}) or disables caching until closed. */
