@@ -25,6 +25,7 @@ import org.jboss.jandex.AnnotationInstance;
 import org.jboss.jandex.AnnotationTarget;
 import org.jboss.jandex.AnnotationTransformation;
 import org.jboss.jandex.AnnotationValue;
+import org.jboss.jandex.DotName;
 import org.jboss.jandex.IndexView;
 import org.jboss.jandex.MethodInfo;
 import org.jboss.jandex.MethodParameterInfo;
@@ -32,6 +33,7 @@ import org.jboss.jandex.Type;
 
 import io.quarkiverse.gcache.runtime.CachedMethod;
 import io.quarkiverse.gcache.runtime.GCacheRecorder;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidateMethod;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkus.arc.deployment.AnnotationsTransformerBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
@@ -53,9 +55,11 @@ class CachedMethodsProcessor {
     /** The validated methods. */
     static final class Discovery extends io.quarkus.builder.item.SimpleBuildItem {
         final List<CachedMethodBuildItem> methods;
+        final List<InvalidateMethod> invalidateMethods;
 
-        Discovery(List<CachedMethodBuildItem> methods) {
+        Discovery(List<CachedMethodBuildItem> methods, List<InvalidateMethod> invalidateMethods) {
             this.methods = methods;
+            this.invalidateMethods = invalidateMethods;
         }
     }
 
@@ -93,10 +97,20 @@ class CachedMethodsProcessor {
             }
             methods.add(item);
         }
-        for (AnnotationInstance invalidate : index.getAnnotations(GCacheDotNames.GCACHE_INVALIDATE)) {
-            // Better a build error than a write method that silently leaves stale data behind.
-            errors.add(error(invalidate.target() + ": @GCacheInvalidate is not supported yet; call "
-                    + "GCache.invalidate(keyType, id) after the write instead"));
+        List<InvalidateMethod> invalidateMethods = new ArrayList<>();
+        for (AnnotationInstance annotation : index.getAnnotations(GCacheDotNames.GCACHE_INVALIDATE)) {
+            if (annotation.target().kind() == AnnotationTarget.Kind.CLASS) {
+                if (!annotation.target().asClass().name().toString().startsWith("io.quarkiverse.gcache.runtime.")) {
+                    errors.add(error(annotation.target().asClass().name() + ": @GCacheInvalidate belongs on methods"));
+                }
+                continue;
+            }
+            if (annotation.target().kind() == AnnotationTarget.Kind.METHOD) {
+                InvalidateMethod m = validateInvalidate(annotation.target().asMethod(), annotation, index, errors, output);
+                if (m != null) {
+                    invalidateMethods.add(m);
+                }
+            }
         }
         if (!errors.isEmpty()) {
             // Thrown before bean discovery, so these messages come before ArC's own, less specific ones.
@@ -106,7 +120,7 @@ class CachedMethodsProcessor {
             errors.forEach(all::addSuppressed);
             throw all;
         }
-        return new Discovery(methods);
+        return new Discovery(methods, invalidateMethods);
     }
 
     @BuildStep
@@ -150,6 +164,54 @@ class CachedMethodsProcessor {
                 .supplier(recorder.cachedMethods(new ArrayList<>(descriptors)))
                 .unremovable()
                 .done();
+    }
+
+    @BuildStep
+    @Record(ExecutionTime.STATIC_INIT)
+    SyntheticBeanBuildItem recordInvalidations(Discovery discovery, GCacheRecorder recorder,
+            BuildProducer<io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem> reflective) {
+        for (InvalidateMethod m : discovery.invalidateMethods) {
+            reflective.produce(new io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem(
+                    "GCache finds @GCacheInvalidate methods at startup", m.declaringClass(), m.methodName(),
+                    m.parameterTypes().toArray(String[]::new)));
+        }
+        return SyntheticBeanBuildItem.configure(GCacheRecorder.InvalidateMethods.class)
+                .supplier(recorder.invalidateMethods(new ArrayList<>(discovery.invalidateMethods)))
+                .unremovable()
+                .done();
+    }
+
+    private static InvalidateMethod validateInvalidate(MethodInfo method, AnnotationInstance annotation,
+            IndexView index, List<Throwable> errors, GeneratedClassGizmoAdaptor output) {
+        String declaration = method.declaringClass().name() + "#" + method.name();
+        int before = errors.size();
+        if (Modifier.isPrivate(method.flags()) || Modifier.isStatic(method.flags())) {
+            errors.add(error(declaration + ": @GCacheInvalidate method must be neither private nor static "
+                    + "(interceptors cannot reach it)"));
+        }
+        DotName returned = method.returnType().name();
+        if (returned.equals(MULTI) || returned.equals(PUBLISHER) || returned.equals(FLOW_PUBLISHER)) {
+            errors.add(error(declaration + ": @GCacheInvalidate does not support streams; return Uni, "
+                    + "CompletionStage, a value or void"));
+        }
+        if (stringValue(annotation, "keyType", "").isBlank()) {
+            errors.add(error(declaration + ": @GCacheInvalidate keyType must not be empty"));
+        }
+        IdPlan id = resolveId(method, annotation, declaration, index, errors);
+        if (id == null || errors.size() > before) {
+            return null;
+        }
+        String extractor = null;
+        if (!id.steps().isEmpty()) {
+            extractor = method.declaringClass().name() + "$$GCacheInvalidateId$" + method.name() + "$"
+                    + Math.abs(method.toString().hashCode());
+            IdPaths.generate(output, extractor.replace('.', '/'), id.index(), id.steps());
+        }
+        String kind = returned.equals(UNI) ? "UNI"
+                : returned.equals(COMPLETION_STAGE) || returned.equals(COMPLETABLE_FUTURE) ? "COMPLETION_STAGE" : "SYNC";
+        List<String> parameterTypes = method.parameterTypes().stream().map(KeyTypes::binaryName).toList();
+        return new InvalidateMethod(method.declaringClass().name().toString(), method.name(),
+                new ArrayList<>(parameterTypes), stringValue(annotation, "keyType", ""), extractor, id.index(), kind);
     }
 
     private static CachedMethodBuildItem validate(MethodInfo method, AnnotationInstance annotation, IndexView index,
@@ -243,7 +305,36 @@ class CachedMethodsProcessor {
         }
     }
 
+    /** The id parameter and property path of a {@code @GCached} or {@code @GCacheInvalidate} method. */
+    record IdPlan(int index, List<IdPaths.Step> steps) {
+    }
+
     static KeyPlan planKey(MethodInfo method, AnnotationInstance annotation, String declaration, IndexView index,
+            List<Throwable> errors) {
+        IdPlan id = resolveId(method, annotation, declaration, index, errors);
+        if (id == null) {
+            return null;
+        }
+        int idParamIndex = id.index();
+        TreeMap<String, Object[]> args = new TreeMap<>();
+        for (int i = 0; i < method.parametersCount(); i++) {
+            if (i == idParamIndex || parameterAnnotation(method, i, GCACHE_IGNORE) != null) {
+                continue;
+            }
+            AnnotationInstance arg = parameterAnnotation(method, i, GCACHE_ARG);
+            String adapter = arg == null ? "" : arg.value("adapter").asClass().name().toString();
+            if (adapter.isEmpty() && !KeyTypes.isStable(method.parameterType(i), index)) {
+                errors.add(error(declaration + ": parameter " + method.parameterName(i) + " of type "
+                        + method.parameterType(i) + " has no stable string form for the cache key; add "
+                        + "@GCacheArg(adapter = ...) or @GCacheIgnore"));
+                continue;
+            }
+            args.put(method.parameterName(i), new Object[] { i, adapter });
+        }
+        return new KeyPlan(idParamIndex, id.steps(), args);
+    }
+
+    static IdPlan resolveId(MethodInfo method, AnnotationInstance annotation, String declaration, IndexView index,
             List<Throwable> errors) {
         String idAttribute = stringValue(annotation, "id", "");
         int idParamIndex = -1;
@@ -309,22 +400,7 @@ class CachedMethodsProcessor {
                     + "declaring toString, or a property path to such a value"));
             return null;
         }
-        TreeMap<String, Object[]> args = new TreeMap<>();
-        for (int i = 0; i < method.parametersCount(); i++) {
-            if (i == idParamIndex || parameterAnnotation(method, i, GCACHE_IGNORE) != null) {
-                continue;
-            }
-            AnnotationInstance arg = parameterAnnotation(method, i, GCACHE_ARG);
-            String adapter = arg == null ? "" : arg.value("adapter").asClass().name().toString();
-            if (adapter.isEmpty() && !KeyTypes.isStable(method.parameterType(i), index)) {
-                errors.add(error(declaration + ": parameter " + method.parameterName(i) + " of type "
-                        + method.parameterType(i) + " has no stable string form for the cache key; add "
-                        + "@GCacheArg(adapter = ...) or @GCacheIgnore"));
-                continue;
-            }
-            args.put(method.parameterName(i), new Object[] { i, adapter });
-        }
-        return new KeyPlan(idParamIndex, steps, args);
+        return new IdPlan(idParamIndex, steps);
     }
 
     private static AnnotationInstance parameterAnnotation(MethodInfo method, int position,

@@ -9,6 +9,7 @@ import io.quarkiverse.gcache.runtime.GCachedInterceptor;
 import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
 import io.quarkiverse.gcache.runtime.http.GCacheEnabledRequestFilter;
 import io.quarkiverse.gcache.runtime.http.HttpMethodRequestFilter;
+import io.quarkiverse.gcache.runtime.invalidation.GCacheInvalidateInterceptor;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
@@ -34,7 +35,7 @@ class GCacheProcessor {
     void beans(BuildProducer<AdditionalBeanBuildItem> beans, BuildProducer<UnremovableBeanBuildItem> unremovable) {
         beans.produce(AdditionalBeanBuildItem.builder().setUnremovable()
                 .addBeanClasses(GCacheRuntime.class, DefaultGCache.class, GCachedInterceptor.class,
-                        GCacheEnabledInterceptor.class)
+                        GCacheEnabledInterceptor.class, GCacheInvalidateInterceptor.class)
                 .build());
         unremovable.produce(UnremovableBeanBuildItem.beanTypes(io.quarkiverse.gcache.GCacheConfigProvider.class));
     }

@@ -3,17 +3,14 @@ package io.quarkiverse.gcache.runtime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.GCacheKey;
-import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.smallrye.mutiny.Uni;
@@ -73,45 +70,7 @@ public class DefaultGCache implements GCache {
 
     @Override
     public Uni<Void> invalidateAsync(String keyType, String id, Duration futureBuffer) {
-        invalidateLocal(keyType, id);
-        RemoteLayer remote = runtime.remote();
-        if (remote == null) {
-            return Uni.createFrom().voidItem();
-        }
-        long buffer = futureBuffer == null ? 0 : Math.max(0, futureBuffer.toMillis());
-        String key = Urns.watermarkKey(runtime.urnPrefix(), keyType, id);
-        return remote.writeWatermark(key, buffer, watermarkTtlMillis() + buffer)
-                .onFailure().invoke(t -> LOG.warnf("GCache could not write the watermark %s: %s", key, t));
-    }
-
-    /** R7: the watermark outlives every tracked REMOTE value. */
-    private long watermarkTtlMillis() {
-        long max = 0;
-        for (UseCase uc : runtime.useCases()) {
-            if (uc.keys().tracked()) {
-                Duration ttl = uc.policy(CacheLayer.REMOTE).staticTtl();
-                if (ttl != null) {
-                    max = Math.max(max, ttl.toMillis());
-                }
-                max = Math.max(max, TimeUnit.NANOSECONDS.toMillis(uc.policy(CacheLayer.REMOTE).largestTtlUsed()));
-            }
-        }
-        return Math.max(max, 1);
-    }
-
-    private void invalidateLocal(String keyType, String id) {
-        StringBuilder sb = new StringBuilder();
-        Urns.appendEntity(sb, runtime.urnPrefix(), keyType, id, true);
-        String tracked = sb.toString();
-        String untracked = tracked.substring(1, tracked.length() - 1);
-        for (UseCase uc : runtime.useCases()) {
-            if (uc.keyType().equals(keyType)) {
-                String entity = uc.keys().tracked() ? tracked : untracked;
-                uc.localLayer().asMap().keySet().removeIf(k -> k.startsWith(entity)
-                        && (k.length() == entity.length() || k.charAt(entity.length()) == '?'
-                                || k.charAt(entity.length()) == '#'));
-            }
-        }
+        return runtime.invalidator().invalidate(keyType, id, futureBuffer);
     }
 
     @Override

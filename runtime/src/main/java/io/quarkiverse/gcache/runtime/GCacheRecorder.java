@@ -3,6 +3,7 @@ package io.quarkiverse.gcache.runtime;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.quarkiverse.gcache.runtime.invalidation.InvalidateMethod;
 import io.quarkus.runtime.annotations.Recorder;
 
 /** Hands what the build found to the runtime. */
@@ -12,6 +13,15 @@ public class GCacheRecorder {
     public Supplier<CachedMethods> cachedMethods(List<CachedMethod> methods) {
         CachedMethods all = new CachedMethods(methods);
         return () -> all;
+    }
+
+    public Supplier<InvalidateMethods> invalidateMethods(List<InvalidateMethod> methods) {
+        InvalidateMethods all = new InvalidateMethods(methods);
+        return () -> all;
+    }
+
+    /** The build-time list of {@code @GCacheInvalidate} methods, as a bean. */
+    public record InvalidateMethods(List<InvalidateMethod> methods) {
     }
 
     /** The build-time list of cached methods, as a bean. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.event.Observes;
@@ -30,6 +31,10 @@ import io.quarkiverse.gcache.GCacheSerializer;
 import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidateMethod;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
+import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
 import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
 import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
@@ -41,6 +46,7 @@ import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
 import io.quarkus.redis.client.RedisClientName;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.vertx.mutiny.redis.client.Redis;
@@ -57,6 +63,8 @@ public class GCacheRuntime {
     @Inject
     GCacheRecorder.CachedMethods cachedMethods;
     @Inject
+    GCacheRecorder.InvalidateMethods invalidateMethods;
+    @Inject
     GCacheConfig config;
     @Inject
     GCacheBuildConfig buildConfig;
@@ -64,11 +72,16 @@ public class GCacheRuntime {
     ObjectMapper objectMapper;
     @Inject
     Instance<GCacheConfigProvider> providers;
+    @Inject
+    io.vertx.core.Vertx vertx;
 
     private ObjectMapper valueMapper;
     private Map<String, UseCase> useCases;
+    private Map<java.lang.reflect.Method, Invalidation> invalidations;
     private RemoteLayer remote;
     private ReadThrough readThrough;
+    private Invalidator invalidator;
+    private volatile InvalidationSubscriber subscriber;
 
     @PostConstruct
     void init() {
@@ -81,12 +94,81 @@ public class GCacheRuntime {
             all.put(m.useCase(), assemble(m, provider, json));
         }
         useCases = Collections.unmodifiableMap(all);
-        readThrough = new ReadThrough(remote);
+        InvalidationLog log = new InvalidationLog(TimeUnit.HOURS.toNanos(1));
+        for (UseCase uc : all.values()) {
+            Duration ttl = uc.policy(CacheLayer.LOCAL).staticTtl();
+            if (ttl != null) {
+                log.retention(ttl.toNanos());
+            }
+        }
+        invalidator = new Invalidator(config.urnPrefix(), all.values(), remote, log);
+        readThrough = new ReadThrough(remote, log);
+        Map<java.lang.reflect.Method, Invalidation> byMethod = new java.util.HashMap<>();
+        for (InvalidateMethod m : invalidateMethods.methods()) {
+            IdExtractor id = m.idExtractor() == null ? new ParameterIdExtractor(m.idParameter())
+                    : instance(m.idExtractor(), IdExtractor.class);
+            byMethod.put(findMethod(m), new Invalidation(m, id));
+        }
+        invalidations = byMethod;
         warnUnknownUseCases();
     }
 
     void onStart(@Observes StartupEvent event) {
         // Observing startup makes the assembly (and its configuration errors) happen at boot, not on the first call.
+        if (remote != null) {
+            subscriber = new InvalidationSubscriber(remote.client(), vertx, invalidator);
+            subscriber.start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (subscriber != null) {
+            subscriber.stop();
+        }
+    }
+
+    /** A {@code @GCacheInvalidate} method with its id extractor. */
+    public record Invalidation(InvalidateMethod method, IdExtractor extractor) {
+        public String id(Object[] params) {
+            return io.quarkiverse.gcache.runtime.keys.KeyValues.toKeyString(extractor.extract(params));
+        }
+    }
+
+    public Invalidation invalidation(java.lang.reflect.Method method) {
+        return invalidations.get(method);
+    }
+
+    private static java.lang.reflect.Method findMethod(InvalidateMethod m) {
+        try {
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            Class<?>[] types = new Class<?>[m.parameterTypes().size()];
+            for (int i = 0; i < types.length; i++) {
+                String name = m.parameterTypes().get(i);
+                types[i] = switch (name) {
+                    case "boolean" -> boolean.class;
+                    case "byte" -> byte.class;
+                    case "char" -> char.class;
+                    case "short" -> short.class;
+                    case "int" -> int.class;
+                    case "long" -> long.class;
+                    case "float" -> float.class;
+                    case "double" -> double.class;
+                    default -> Class.forName(name, false, cl);
+                };
+            }
+            return Class.forName(m.declaringClass(), false, cl).getDeclaredMethod(m.methodName(), types);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("GCache cannot find @GCacheInvalidate method " + m, e);
+        }
+    }
+
+    public Invalidator invalidator() {
+        return invalidator;
+    }
+
+    /** {@code null} without Redis. */
+    public InvalidationSubscriber subscriber() {
+        return subscriber;
     }
 
     public UseCase useCase(String name) {

@@ -12,6 +12,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
+import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.Envelope;
 import io.quarkiverse.gcache.runtime.layers.LocalEntry;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
@@ -36,10 +38,12 @@ final class ReadThrough {
     private static final Object MISS = new Object();
 
     private final RemoteLayer remote;
+    private final InvalidationLog invalidations;
     private volatile boolean eventLoopWarned;
 
-    ReadThrough(RemoteLayer remote) {
+    ReadThrough(RemoteLayer remote, InvalidationLog invalidations) {
         this.remote = remote;
+        this.invalidations = invalidations;
     }
 
     // ---- sync ------------------------------------------------------------------------------------------------
@@ -57,17 +61,17 @@ final class ReadThrough {
             remoteTtl = -1;
         }
         if (localTtl <= 0) {
-            return syncLoad(uc, ctx, key, remoteTtl, null, 0);
+            return syncLoad(uc, ctx, key, remoteTtl, null, 0, 0);
         }
         uc.stats().request(CacheLayer.LOCAL);
-        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        CompletableFuture<LocalEntry> entry = fresh(uc, key);
         if (entry == null) {
             CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
             entry = uc.localLayer().claim(key, claim);
             if (entry == null) {
                 uc.stats().miss(CacheLayer.LOCAL);
                 try {
-                    return syncLoad(uc, ctx, key, remoteTtl, claim, localTtl);
+                    return syncLoad(uc, ctx, key, remoteTtl, claim, localTtl, System.nanoTime());
                 } catch (Throwable t) {
                     uc.localLayer().release(key, claim);
                     claim.completeExceptionally(t);
@@ -79,7 +83,7 @@ final class ReadThrough {
     }
 
     private Object syncLoad(UseCase uc, InvocationContext ctx, String key, long remoteTtl,
-            CompletableFuture<LocalEntry> claim, long localTtl) throws Exception {
+            CompletableFuture<LocalEntry> claim, long localTtl, long start) throws Exception {
         RemoteRead read = null;
         if (remoteTtl > 0) {
             uc.stats().request(CacheLayer.REMOTE);
@@ -92,14 +96,14 @@ final class ReadThrough {
             if (read != null) {
                 Object hit = decode(uc, read);
                 if (hit != MISS) {
-                    fillLocal(claim, hit, localTtl);
+                    fillLocal(claim, hit, localTtl, key, start);
                     return hit;
                 }
                 uc.stats().miss(CacheLayer.REMOTE);
             }
         }
         Object value = ctx.proceed();
-        fillLocal(claim, value, localTtl);
+        fillLocal(claim, value, localTtl, key, start);
         if (read != null) {
             store(uc, key, value, read, remoteTtl);
         }
@@ -125,16 +129,17 @@ final class ReadThrough {
             return reactiveLoad(uc, ctx, key, remoteTtl);
         }
         uc.stats().request(CacheLayer.LOCAL);
-        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        CompletableFuture<LocalEntry> entry = fresh(uc, key);
         if (entry == null) {
             CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
             entry = uc.localLayer().claim(key, claim);
             if (entry == null) {
                 uc.stats().miss(CacheLayer.LOCAL);
+                long start = System.nanoTime();
                 // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
                 entry = claim;
                 reactiveLoad(uc, ctx, key, remoteTtl).subscribe().with(
-                        value -> claim.complete(new LocalEntry(value, localTtl)),
+                        value -> fillLocal(claim, value, localTtl, key, start),
                         failure -> {
                             uc.localLayer().release(key, claim);
                             claim.completeExceptionally(failure);
@@ -228,10 +233,21 @@ final class ReadThrough {
         return -1;
     }
 
-    private static void fillLocal(CompletableFuture<LocalEntry> claim, Object value, long localTtl) {
+    private static void fillLocal(CompletableFuture<LocalEntry> claim, Object value, long localTtl, String key,
+            long start) {
         if (claim != null) {
-            claim.complete(new LocalEntry(value, localTtl));
+            claim.complete(new LocalEntry(value, localTtl, Urns.entityOf(key), start));
         }
+    }
+
+    /** The LOCAL entry of {@code key} unless absent or stale by an invalidation this instance knows of (R6a). */
+    private CompletableFuture<LocalEntry> fresh(UseCase uc, String key) {
+        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        if (entry != null && entry.isDone() && !entry.isCompletedExceptionally() && invalidations.isStale(entry.join())) {
+            uc.localLayer().release(key, entry);
+            return null;
+        }
+        return entry;
     }
 
     /** The value of a fresh, readable entry, or {@link #MISS} (absent, stale per R6, or unreadable per R14). */

@@ -47,6 +47,25 @@ public final class Urns {
         return sb.append('#').append(WATERMARK).toString();
     }
 
+    /** The entity part of a key in tracked form, {@code {urn:user_id:7}}, whether the key is tracked or not. */
+    public static String entityOf(String key) {
+        if (key.startsWith("{")) {
+            return key.substring(0, key.indexOf('}') + 1);
+        }
+        int end = key.indexOf('?');
+        if (end < 0) {
+            end = key.indexOf('#');
+        }
+        return "{" + key.substring(0, end) + "}";
+    }
+
+    /** {@code {<prefix>:<keyType>:<id>}}. */
+    public static String entity(String prefix, String keyType, String id) {
+        StringBuilder sb = new StringBuilder(32);
+        appendEntity(sb, prefix, keyType, id, true);
+        return sb.toString();
+    }
+
     public static String escape(String s) {
         if (firstToEscape(s) < 0) {
             return s;

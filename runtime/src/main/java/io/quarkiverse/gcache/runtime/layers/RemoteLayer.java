@@ -35,12 +35,20 @@ public final class RemoteLayer {
 
     private static final String READ_SHA = sha1(READ_SCRIPT);
 
-    /** KEYS[1] watermark; ARGV[1] future buffer ms, ARGV[2] TTL ms. Server clock (R6a), decimal epoch ms (R17). */
+    /**
+     * KEYS[1] watermark; ARGV[1] future buffer ms, ARGV[2] TTL ms, ARGV[3] channel ('' = none), ARGV[4] message.
+     * Server clock (R6a), decimal epoch ms (R17); a watermark never moves back, so a short buffer cannot cut a
+     * longer one short. The broadcast (R8) leaves in the same round trip.
+     */
     static final String WATERMARK_SCRIPT = """
             local t = redis.call('TIME')
-            local ms = string.format('%.0f', t[1] * 1000 + math.floor(t[2] / 1000) + tonumber(ARGV[1]))
-            redis.call('SET', KEYS[1], ms, 'PX', ARGV[2])
-            return ms
+            local ms = t[1] * 1000 + math.floor(t[2] / 1000) + tonumber(ARGV[1])
+            local current = tonumber(redis.call('GET', KEYS[1]))
+            if current and current > ms then ms = current end
+            local value = string.format('%.0f', ms)
+            redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
+            if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+            return value
             """;
 
     private final Redis redis;
@@ -68,9 +76,14 @@ public final class RemoteLayer {
                 .replaceWithVoid());
     }
 
-    public Uni<Void> writeWatermark(String key, long bufferMillis, long ttlMillis) {
+    /** Writes an entity watermark and publishes {@code message} on {@code channel}; returns the watermark. */
+    public Uni<Long> writeWatermark(String key, long bufferMillis, long ttlMillis, String channel, String message) {
         return bounded(send(Request.cmd(Command.EVAL).arg(WATERMARK_SCRIPT).arg(1).arg(key).arg(bufferMillis)
-                .arg(ttlMillis)).replaceWithVoid());
+                .arg(ttlMillis).arg(channel).arg(message)).map(r -> parseWatermark(r.toString())));
+    }
+
+    public Redis client() {
+        return redis;
     }
 
     /** Deletes every key matching one of the glob patterns, with SCAN (never KEYS or FLUSHDB; R15). */

@@ -1,0 +1,274 @@
+package io.quarkiverse.gcache.test.invalidation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.GCacheKey;
+import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.test.GCacheApps;
+import io.quarkiverse.gcache.test.PrivateRedis;
+import io.quarkus.test.QuarkusUnitTest;
+
+/** Entity invalidation: R6, R6a, R7, R8, R15, R17. */
+class InvalidationTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest APP = GCacheApps.withRedis(Profiles.class, Profiles.Update.class);
+
+    static final PrivateRedis REDIS = PrivateRedis.shared();
+
+    @Inject
+    GCache gcache;
+    @Inject
+    GCacheRuntime runtime;
+    @Inject
+    Profiles profiles;
+
+    @BeforeEach
+    void clean() {
+        REDIS.flushAll();
+        runtime.useCases().forEach(uc -> uc.localLayer().clear());
+        profiles.source.clear();
+        profiles.readGate = null;
+        await().until(() -> runtime.subscriber().isSubscribed());
+    }
+
+    String read(String id) {
+        try (GCache.Scope scope = gcache.enable()) {
+            return profiles.get(id);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String readRemote(String id) {
+        try (GCache.Scope scope = gcache.enable()) {
+            return profiles.remoteOnly(id);
+        }
+    }
+
+    /** A read as another instance would do it: nothing in this instance's LOCAL. */
+    String readAsAnotherInstance(String id) {
+        runtime.useCase("Profile").localLayer().clear();
+        return read(id);
+    }
+
+    @Test
+    void invalidateDropsLocalAndRemoteAndWritesAWatermark() {
+        profiles.source.put("1", "old");
+        assertThat(read("1")).isEqualTo("old");
+        await().until(() -> exists("{urn:user_id:1}#Profile"));
+        profiles.source.put("1", "new");
+        assertThat(read("1")).isEqualTo("old");
+
+        assertThat(gcache.invalidate("user_id", "1")).isTrue();
+
+        assertThat(read("1")).isEqualTo("new");
+        assertThat(readAsAnotherInstance("1")).isEqualTo("new");
+        String watermark = (String) REDIS.call("GET", "{urn:user_id:1}#watermark");
+        assertThat(watermark).matches("\\d{13}");
+        // R7: outlives the largest tracked REMOTE TTL (10 minutes here)
+        assertThat((Long) REDIS.call("PTTL", "{urn:user_id:1}#watermark")).isGreaterThan(Duration.ofMinutes(9).toMillis());
+        assertThat(runtime.invalidator().stats().count("user_id", CacheLayer.LOCAL)).isPositive();
+        assertThat(runtime.invalidator().stats().count("user_id", CacheLayer.REMOTE)).isPositive();
+    }
+
+    @Test
+    void gcacheInvalidateInvalidatesAfterANormalReturnOnly() {
+        profiles.source.put("2", "old");
+        read("2");
+        profiles.update(new Profiles.Update("2", "new")); // outside any enable scope
+        assertThat(read("2")).isEqualTo("new");
+        assertThat(readAsAnotherInstance("2")).isEqualTo("new");
+
+        REDIS.call("DEL", "{urn:user_id:3}#watermark");
+        assertThatThrownBy(() -> profiles.update(new Profiles.Update("3", null))).hasMessage("name required");
+        assertThat(REDIS.call("EXISTS", "{urn:user_id:3}#watermark")).isEqualTo(0L);
+    }
+
+    @Test
+    void gcacheInvalidateOnAUni() {
+        profiles.source.put("4", "old");
+        read("4");
+        profiles.rename("4", "new").await().atMost(Duration.ofSeconds(5));
+        assertThat(read("4")).isEqualTo("new");
+        assertThat(readAsAnotherInstance("4")).isEqualTo("new");
+    }
+
+    @Test
+    void raceWithoutBufferLeavesNoStaleValueBehind() throws Exception {
+        profiles.source.put("5", "old");
+        profiles.readStarted = new CountDownLatch(1);
+        profiles.readGate = new CountDownLatch(1);
+        CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> read("5"));
+        assertThat(profiles.readStarted.await(10, TimeUnit.SECONDS)).isTrue(); // it has read "old"
+
+        profiles.source.put("5", "new");
+        assertThat(gcache.invalidate("user_id", "5")).isTrue(); // no future buffer
+        profiles.readGate.countDown();
+        profiles.readGate = null;
+
+        assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo("old"); // returned to its caller...
+        await().until(() -> exists("{urn:user_id:5}#Profile")); // ...and even stored, stamped before the watermark
+        for (int i = 0; i < 3; i++) {
+            assertThat(read("5")).isEqualTo("new"); // this instance
+            assertThat(readAsAnotherInstance("5")).isEqualTo("new"); // another instance
+        }
+    }
+
+    @Test
+    void raceWithAFutureBufferNeverServesTheOldValueAfterTheBuffer() throws Exception {
+        for (int round = 0; round < 6; round++) {
+            String id = "b" + round;
+            profiles.source.put(id, "old");
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Long> bufferEnd = new AtomicReference<>(Long.MAX_VALUE);
+            AtomicReference<String> violation = new AtomicReference<>();
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+                while (!stop.get()) {
+                    long before = System.nanoTime();
+                    String v = ThreadLocalRandom.current().nextBoolean() ? read(id) : readRemote(id);
+                    if (before > bufferEnd.get() && !"new".equals(v)) {
+                        violation.set("read at +" + (before - bufferEnd.get()) / 1_000_000 + " ms returned " + v);
+                    }
+                }
+            });
+            await().pollDelay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(5, 50))).until(() -> true);
+            profiles.source.put(id, "new");
+            gcache.invalidate("user_id", id, Duration.ofMillis(500));
+            bufferEnd.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500));
+            await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() > bufferEnd.get() + 300_000_000L);
+            stop.set(true);
+            reader.get(10, TimeUnit.SECONDS);
+            assertThat(violation.get()).as("round " + round).isNull();
+        }
+    }
+
+    @Test
+    void aWatermarkWrittenInGcachesFormatMakesValuesStale() {
+        profiles.source.put("6", "old");
+        read("6");
+        readRemote("6");
+        await().until(() -> exists("{urn:user_id:6}#Profile") && exists("{urn:user_id:6}#ProfileRemote"));
+        profiles.source.put("6", "new");
+        // Python gcache: SET {urn:user_id:6}#watermark <epoch ms> (its own clock), plain commands
+        List<?> time = (List<?>) REDIS.call("TIME");
+        long nowMs = Long.parseLong((String) time.get(0)) * 1000 + Long.parseLong((String) time.get(1)) / 1000;
+        REDIS.call("SET", "{urn:user_id:6}#watermark", String.valueOf(nowMs + 1), "EX", "3600");
+        assertThat(readRemote("6")).isEqualTo("new");
+        assertThat(readAsAnotherInstance("6")).isEqualTo("new");
+    }
+
+    @Test
+    void urnsMatchWhatPythonGcacheBuilds() {
+        Map<GCacheKey, String> expected = Map.of(
+                new GCacheKey("user_id", "123", Map.of(), "GetUser"), "urn:user_id:123#GetUser",
+                new GCacheKey("user_id", "123", Map.of("page", "1"), "GetUserPosts"), "urn:user_id:123?page=1#GetUserPosts",
+                new GCacheKey("org_id", "acme", Map.of("b", "2", "a", "1"), "Orgs"), "urn:org_id:acme?a=1&b=2#Orgs",
+                new GCacheKey("email", "a@b.c", Map.of(), "ByEmail"), "urn:email:a@b.c#ByEmail");
+        expected.forEach((key, urn) -> {
+            assertThat(key.urn("urn", false)).isEqualTo(urn);
+            int hash = urn.indexOf('?') > 0 ? urn.indexOf('?') : urn.indexOf('#');
+            assertThat(key.urn("urn", true)).isEqualTo("{" + urn.substring(0, hash) + "}" + urn.substring(hash));
+        });
+        assertThat(new GCacheKey("user_id", "7", Map.of(), "X").urn("svc", true)).isEqualTo("{svc:user_id:7}#X");
+    }
+
+    @Test
+    void aMessageFromAnotherInstanceDropsLocalEntries() {
+        profiles.source.put("7", "old");
+        read("7");
+        profiles.source.put("7", "new");
+        // What instance B publishes when it invalidates user 7 (its watermark write is not needed for LOCAL)
+        REDIS.call("PUBLISH", runtime.invalidator().channel(), "other-instance|0|user_id|{urn:user_id:7}");
+        await().until(() -> runtime.useCase("Profile").localLayer().size() == 0);
+        REDIS.call("DEL", "{urn:user_id:7}#Profile");
+        assertThat(read("7")).isEqualTo("new");
+    }
+
+    @Test
+    void localEntriesAreClearedWhenTheSubscriptionIsLost() {
+        profiles.source.put("8", "v");
+        read("8");
+        assertThat(runtime.useCase("Profile").localLayer().size()).isEqualTo(1);
+        long resyncs = runtime.invalidator().stats().resyncs();
+        REDIS.call("CLIENT", "KILL", "TYPE", "pubsub");
+        await().until(() -> runtime.invalidator().stats().resyncs() > resyncs && runtime.subscriber().isSubscribed());
+        assertThat(runtime.useCase("Profile").localLayer().size()).isZero();
+        // and invalidations from other instances arrive again
+        read("8");
+        REDIS.call("PUBLISH", runtime.invalidator().channel(), "other-instance|0|user_id|{urn:user_id:8}");
+        await().until(() -> runtime.useCase("Profile").localLayer().size() == 0);
+    }
+
+    @Test
+    void flushAllRemovesOnlyThisExtensionsKeys() {
+        REDIS.call("SET", "foreign:key", "keep me");
+        REDIS.call("SET", "urnish", "keep me too");
+        profiles.source.put("9", "v");
+        read("9");
+        readRemote("9");
+        gcache.invalidate("user_id", "9");
+        await().until(() -> exists("{urn:user_id:9}#Profile") && exists("{urn:user_id:9}#ProfileRemote"));
+        gcache.flushAll();
+        assertThat(REDIS.keys()).containsExactlyInAnyOrder("foreign:key", "urnish");
+        assertThat(runtime.useCase("Profile").localLayer().size()).isZero();
+    }
+
+    @Test
+    void deleteRemovesOneEntryOnly() {
+        profiles.source.put("10", "v");
+        profiles.source.put("11", "w");
+        read("10");
+        read("11");
+        await().until(() -> exists("{urn:user_id:10}#Profile") && exists("{urn:user_id:11}#Profile"));
+        assertThat(gcache.delete(GCacheKey.of("user_id", "10", "Profile"))).isTrue();
+        assertThat(exists("{urn:user_id:10}#Profile")).isFalse();
+        assertThat(exists("{urn:user_id:11}#Profile")).isTrue();
+        assertThat(runtime.useCase("Profile").localLayer().asMap()).containsOnlyKeys("{urn:user_id:11}#Profile");
+        assertThat(gcache.delete(GCacheKey.of("user_id", "10", "Profile"))).isFalse();
+    }
+
+    @Test
+    void invalidateWithRedisDownReportsFailureButInvalidatesLocal() {
+        profiles.source.put("12", "old");
+        try (GCache.Scope scope = gcache.enable()) {
+            profiles.untracked("12");
+        }
+        REDIS.stop();
+        try {
+            assertThat(gcache.invalidate("user_id", "12")).isFalse();
+            assertThatThrownBy(() -> gcache.invalidateAsync("user_id", "12").await().atMost(Duration.ofSeconds(5)))
+                    .isInstanceOf(RuntimeException.class);
+            profiles.update(new Profiles.Update("12", "new")); // the write path still works
+            try (GCache.Scope scope = gcache.enable()) {
+                assertThat(profiles.untracked("12")).isEqualTo("new");
+            }
+        } finally {
+            REDIS.start();
+        }
+    }
+
+    private static boolean exists(String key) {
+        return (Long) REDIS.call("EXISTS", key) == 1;
+    }
+}

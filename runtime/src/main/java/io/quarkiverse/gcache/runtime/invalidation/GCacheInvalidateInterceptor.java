@@ -1,0 +1,70 @@
+package io.quarkiverse.gcache.runtime.invalidation;
+
+import java.util.concurrent.CompletionStage;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.gcache.GCacheInvalidate;
+import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+
+/**
+ * {@code @GCacheInvalidate}: after a normal return (or the item of a {@code Uni}/{@code CompletionStage}),
+ * invalidates the entity, enabled scope or not. Never when the method fails. A cache failure is logged and the
+ * method's result returned unchanged: the write path never breaks because Redis is down (R10). A sync method waits
+ * for the watermark (at most {@code remote.timeout}), so a read that follows the write on any instance sees it.
+ */
+@GCacheInvalidate(keyType = "")
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 250)
+public class GCacheInvalidateInterceptor {
+
+    private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
+
+    @Inject
+    GCacheRuntime runtime;
+
+    @AroundInvoke
+    Object intercept(InvocationContext ctx) throws Exception {
+        GCacheRuntime.Invalidation target = runtime.invalidation(ctx.getMethod());
+        if (target == null) {
+            return ctx.proceed();
+        }
+        String id;
+        try {
+            id = target.id(ctx.getParameters());
+        } catch (RuntimeException e) {
+            LOG.warnf("GCache could not read the id to invalidate from %s: %s", ctx.getMethod(), e);
+            return ctx.proceed();
+        }
+        Object result = ctx.proceed();
+        String keyType = target.method().keyType();
+        switch (target.method().kind()) {
+            case "UNI":
+                return ((Uni<?>) result).call(() -> invalidation(keyType, id));
+            case "COMPLETION_STAGE":
+                return ((CompletionStage<?>) result).thenCompose(v -> invalidation(keyType, id).replaceWith(v)
+                        .subscribeAsCompletionStage());
+            default:
+                Uni<Void> done = invalidation(keyType, id);
+                if (Context.isOnEventLoopThread()) {
+                    done.subscribe().with(ok -> {
+                    });
+                } else {
+                    done.await().indefinitely();
+                }
+                return result;
+        }
+    }
+
+    private Uni<Void> invalidation(String keyType, String id) {
+        return runtime.invalidator().invalidate(keyType, id, null).onFailure().recoverWithNull();
+    }
+}

@@ -1,0 +1,44 @@
+package io.quarkiverse.gcache.runtime.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.quarkiverse.gcache.CacheLayer;
+
+/** {@code gcache.invalidations} per key type and layer (R16), plus LOCAL resyncs after subscription gaps (R8). */
+public final class InvalidationStats {
+
+    private final Map<String, LongAdder[]> byKeyType = new ConcurrentHashMap<>();
+    private final LongAdder resyncs = new LongAdder();
+
+    public InvalidationStats(Iterable<String> knownKeyTypes) {
+        knownKeyTypes.forEach(this::adders);
+    }
+
+    public void invalidated(String keyType, CacheLayer layer) {
+        adders(keyType)[layer.ordinal()].increment();
+    }
+
+    public long count(String keyType, CacheLayer layer) {
+        LongAdder[] a = byKeyType.get(keyType);
+        return a == null ? 0 : a[layer.ordinal()].sum();
+    }
+
+    public Map<String, LongAdder[]> all() {
+        return byKeyType;
+    }
+
+    public void resynced() {
+        resyncs.increment();
+    }
+
+    /** How many times LOCAL was cleared because invalidation messages may have been missed. */
+    public long resyncs() {
+        return resyncs.sum();
+    }
+
+    private LongAdder[] adders(String keyType) {
+        return byKeyType.computeIfAbsent(keyType, k -> new LongAdder[] { new LongAdder(), new LongAdder() });
+    }
+}
