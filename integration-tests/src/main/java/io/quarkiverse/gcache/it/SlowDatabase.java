@@ -1,8 +1,14 @@
 package io.quarkiverse.gcache.it;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -23,9 +29,16 @@ public class SlowDatabase {
     private final Map<String, Post> posts = new ConcurrentHashMap<>();
     private final AtomicLong queries = new AtomicLong();
     private final Duration latency;
+    private final Optional<Path> sharedDir;
 
-    public SlowDatabase(@ConfigProperty(name = "demo.db.latency", defaultValue = "20ms") Duration latency) {
+    /**
+     * @param sharedDir when set, user updates are kept there, so that several instances of the demo share one
+     *        "database" (the two-instance test does this)
+     */
+    public SlowDatabase(@ConfigProperty(name = "demo.db.latency", defaultValue = "20ms") Duration latency,
+            @ConfigProperty(name = "demo.db.shared-dir") Optional<Path> sharedDir) {
         this.latency = latency;
+        this.sharedDir = sharedDir;
         IntStream.rangeClosed(1, 20).forEach(i -> users.put(String.valueOf(i),
                 new User(String.valueOf(i), "User " + i, "user" + i + "@example.com")));
         IntStream.rangeClosed(1, 100).forEach(i -> posts.put(String.valueOf(i),
@@ -34,6 +47,18 @@ public class SlowDatabase {
 
     public User findUser(String id) {
         query();
+        if (sharedDir.isPresent()) {
+            Path file = sharedDir.get().resolve("user-" + id);
+            if (Files.exists(file)) {
+                try {
+                    String name = Files.readString(file);
+                    User seeded = users.get(id);
+                    return new User(id, name, seeded == null ? null : seeded.email());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
         return users.get(id);
     }
 
@@ -46,6 +71,16 @@ public class SlowDatabase {
     public void saveUser(User user) {
         query();
         users.put(user.id(), user);
+        if (sharedDir.isPresent()) {
+            try {
+                Path tmp = Files.createTempFile(sharedDir.get(), "user-", ".tmp");
+                Files.writeString(tmp, user.name());
+                Files.move(tmp, sharedDir.get().resolve("user-" + user.id()), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     public long queries() {

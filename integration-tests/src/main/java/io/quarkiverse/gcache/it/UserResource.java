@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -29,6 +30,20 @@ public class UserResource {
             throw new NotFoundException();
         }
         return user;
+    }
+
+    @PUT
+    @Path("{id}")
+    @Blocking
+    public User rename(@PathParam("id") String id, Rename body) {
+        User user = users.rename(id, body.name());
+        if (user == null) {
+            throw new NotFoundException();
+        }
+        return user;
+    }
+
+    public record Rename(String name) {
     }
 
     /** The N+1 shape: one query for the posts, then one user lookup per post author. */

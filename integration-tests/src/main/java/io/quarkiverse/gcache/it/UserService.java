@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkiverse.gcache.GCacheInvalidate;
 import io.quarkiverse.gcache.GCached;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -19,6 +20,18 @@ public class UserService {
     @GCached(keyType = "user_id", id = "userId", useCase = "GetUser")
     public User getUser(String userId) {
         return db.findUser(userId);
+    }
+
+    /** The write: after it returns, no instance serves this user's old data from any layer (R6, R8). */
+    @GCacheInvalidate(keyType = "user_id", id = "userId")
+    public User rename(String userId, String name) {
+        User current = db.findUser(userId);
+        if (current == null) {
+            return null;
+        }
+        User renamed = new User(userId, name, current.email());
+        db.saveUser(renamed);
+        return renamed;
     }
 
     @GCached(keyType = "user_id", id = "userId", useCase = "GetUserFeed")

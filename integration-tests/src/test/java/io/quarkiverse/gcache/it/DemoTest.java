@@ -46,6 +46,14 @@ class DemoTest {
     }
 
     @Test
+    void aWriteInvalidatesTheCachedUser() {
+        given().get("/users/8").then().body("name", is("User 8"));
+        given().contentType("application/json").body("{\"name\":\"Eight\"}").put("/users/8").then().statusCode(200);
+        given().get("/users/8").then().body("name", is("Eight"));
+        given().get("/users/8").then().body("name", is("Eight"));
+    }
+
+    @Test
     void reactiveEndpointIsCached() {
         given().get("/users/6/reactive").then().statusCode(200).body("$", hasSize(5));
         given().get("/users/6/reactive").then().statusCode(200).body("$", hasSize(5));

@@ -1,0 +1,97 @@
+package io.quarkiverse.gcache.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.gcache.test.PrivateRedis;
+
+/**
+ * Two processes of the packaged demo against one private Redis and one shared "database" (R6, R8): after instance
+ * A renames a user, instance B serves the new name within one second, from an enabled endpoint. Prints the
+ * propagation delay (p50/p99 over 200 invalidations).
+ */
+class TwoInstancesIT {
+
+    static final PrivateRedis REDIS = PrivateRedis.shared();
+    static final List<Process> PROCESSES = new ArrayList<>();
+    static String a;
+    static String b;
+    static Path database;
+
+    @BeforeAll
+    static void start() throws Exception {
+        database = Files.createTempDirectory("gcache-demo-db");
+        a = launch();
+        b = launch();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : PROCESSES) {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anInvalidationOnOneInstanceReachesTheOther() {
+        given().baseUri(a).get("/users/7").then().statusCode(200);
+        given().baseUri(b).get("/users/7").then().statusCode(200);
+        given().baseUri(b).get("/users/7").then().statusCode(200); // B now serves user 7 from LOCAL
+
+        List<Long> delays = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String name = "Seven " + i;
+            given().baseUri(a).contentType("application/json").body("{\"name\":\"" + name + "\"}").put("/users/7")
+                    .then().statusCode(200);
+            long written = System.nanoTime();
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> name.equals(given().baseUri(b).get("/users/7").jsonPath().getString("name")));
+            delays.add(System.nanoTime() - written);
+            // and B keeps serving the new name from its cache, not from a stale layer
+            assertThat(given().baseUri(b).get("/users/7").jsonPath().getString("name")).isEqualTo(name);
+        }
+        Collections.sort(delays);
+        System.out.printf("GCACHE two instances: propagation delay over %d invalidations: p50=%.2f ms p99=%.2f ms "
+                + "max=%.2f ms%n", delays.size(), delays.get(delays.size() / 2) / 1e6,
+                delays.get((int) (delays.size() * 0.99)) / 1e6, delays.get(delays.size() - 1) / 1e6);
+    }
+
+    private static String launch() throws Exception {
+        int port = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Dquarkus.http.port=" + port, "-Dquarkus.redis.hosts=" + REDIS.uri(),
+                "-Ddemo.db.latency=1ms", "-Ddemo.db.shared-dir=" + database, "-jar",
+                new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath())
+                .redirectErrorStream(true)
+                .redirectOutput(new File("target/two-instances-" + port + ".log"))
+                .start();
+        PROCESSES.add(p);
+        String uri = "http://localhost:" + port;
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> given().baseUri(uri).get("/db/queries").statusCode() == 200);
+        return uri;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
