@@ -54,6 +54,15 @@ class DemoTest {
     }
 
     @Test
+    void metricsArePublishedForPrometheus() {
+        given().get("/users/9").then().statusCode(200);
+        given().get("/users/9").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers
+                        .containsString("gcache_requests_total{key_type=\"user_id\",layer=\"LOCAL\",use_case=\"GetUser\"}"));
+    }
+
+    @Test
     void reactiveEndpointIsCached() {
         given().get("/users/6/reactive").then().statusCode(200).body("$", hasSize(5));
         given().get("/users/6/reactive").then().statusCode(200).body("$", hasSize(5));

@@ -49,6 +49,7 @@ final class ReadThrough {
     // ---- sync ------------------------------------------------------------------------------------------------
 
     Object sync(UseCase uc, InvocationContext ctx) throws Exception {
+        long t0 = System.nanoTime();
         String key = key(uc, ctx);
         if (key == null) {
             return ctx.proceed();
@@ -61,7 +62,7 @@ final class ReadThrough {
             remoteTtl = -1;
         }
         if (localTtl <= 0) {
-            return syncLoad(uc, ctx, key, remoteTtl, null, 0, 0);
+            return syncLoad(uc, ctx, key, remoteTtl, null, 0, t0);
         }
         uc.stats().request(CacheLayer.LOCAL);
         CompletableFuture<LocalEntry> entry = fresh(uc, key);
@@ -71,7 +72,7 @@ final class ReadThrough {
             if (entry == null) {
                 uc.stats().miss(CacheLayer.LOCAL);
                 try {
-                    return syncLoad(uc, ctx, key, remoteTtl, claim, localTtl, System.nanoTime());
+                    return syncLoad(uc, ctx, key, remoteTtl, claim, localTtl, t0);
                 } catch (Throwable t) {
                     uc.localLayer().release(key, claim);
                     claim.completeExceptionally(t);
@@ -79,9 +80,12 @@ final class ReadThrough {
                 }
             }
         }
-        return await(entry).value();
+        Object value = await(entry).value();
+        uc.meters().get(System.nanoTime() - t0);
+        return value;
     }
 
+    /** REMOTE (if used), then the method; {@code start} is when the call began, which stamps the LOCAL entry. */
     private Object syncLoad(UseCase uc, InvocationContext ctx, String key, long remoteTtl,
             CompletableFuture<LocalEntry> claim, long localTtl, long start) throws Exception {
         RemoteRead read = null;
@@ -97,16 +101,28 @@ final class ReadThrough {
                 Object hit = decode(uc, read);
                 if (hit != MISS) {
                     fillLocal(claim, hit, localTtl, key, start);
+                    uc.meters().get(System.nanoTime() - start);
                     return hit;
                 }
                 uc.stats().miss(CacheLayer.REMOTE);
             }
         }
-        Object value = ctx.proceed();
+        long m0 = System.nanoTime();
+        Object value;
+        try {
+            value = ctx.proceed();
+        } catch (Throwable t) {
+            uc.meters().fallback(System.nanoTime() - m0);
+            uc.methodFailed(t);
+            throw t;
+        }
+        long m1 = System.nanoTime();
+        uc.meters().fallback(m1 - m0);
         fillLocal(claim, value, localTtl, key, start);
         if (read != null) {
             store(uc, key, value, read, remoteTtl);
         }
+        uc.meters().get((m0 - start) + (System.nanoTime() - m1));
         return value;
     }
 
@@ -123,10 +139,17 @@ final class ReadThrough {
     }
 
     private Uni<Object> reactiveRead(UseCase uc, InvocationContext ctx, String key) {
+        long t0 = System.nanoTime();
+        long[] methodNanos = new long[1];
+        return reactiveLookup(uc, ctx, key, methodNanos)
+                .invoke(() -> uc.meters().get(System.nanoTime() - t0 - methodNanos[0]));
+    }
+
+    private Uni<Object> reactiveLookup(UseCase uc, InvocationContext ctx, String key, long[] methodNanos) {
         long localTtl = decide(uc, CacheLayer.LOCAL);
         long remoteTtl = remote == null ? -1 : decide(uc, CacheLayer.REMOTE);
         if (localTtl <= 0) {
-            return reactiveLoad(uc, ctx, key, remoteTtl);
+            return reactiveLoad(uc, ctx, key, remoteTtl, methodNanos);
         }
         uc.stats().request(CacheLayer.LOCAL);
         CompletableFuture<LocalEntry> entry = fresh(uc, key);
@@ -138,7 +161,7 @@ final class ReadThrough {
                 long start = System.nanoTime();
                 // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
                 entry = claim;
-                reactiveLoad(uc, ctx, key, remoteTtl).subscribe().with(
+                reactiveLoad(uc, ctx, key, remoteTtl, methodNanos).subscribe().with(
                         value -> fillLocal(claim, value, localTtl, key, start),
                         failure -> {
                             uc.localLayer().release(key, claim);
@@ -152,9 +175,10 @@ final class ReadThrough {
         return onCallerContext(Uni.createFrom().completionStage(entry).map(LocalEntry::value));
     }
 
-    private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, long remoteTtl) {
+    private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, long remoteTtl,
+            long[] methodNanos) {
         if (remoteTtl <= 0) {
-            return proceed(uc, ctx);
+            return proceed(uc, ctx, methodNanos);
         }
         uc.stats().request(CacheLayer.REMOTE);
         return onCallerContext(remote.read(key, watermarkKey(uc, key)))
@@ -162,19 +186,31 @@ final class ReadThrough {
                     if (failure != null) {
                         uc.stats().miss(CacheLayer.REMOTE);
                         uc.remoteFailed(failure);
-                        return proceed(uc, ctx);
+                        return proceed(uc, ctx, methodNanos);
                     }
                     Object hit = decode(uc, read);
                     if (hit != MISS) {
                         return Uni.createFrom().item(hit);
                     }
                     uc.stats().miss(CacheLayer.REMOTE);
-                    return proceed(uc, ctx).invoke(value -> store(uc, key, value, read, remoteTtl));
+                    return proceed(uc, ctx, methodNanos).invoke(value -> store(uc, key, value, read, remoteTtl));
                 });
     }
 
+    /** The method's result as a {@code Uni}, timed ({@code gcache.fallback}) and its failures counted. */
+    private static Uni<Object> proceed(UseCase uc, InvocationContext ctx, long[] methodNanos) {
+        long m0 = System.nanoTime();
+        return invoke(uc, ctx).onItemOrFailure().invoke((item, failure) -> {
+            methodNanos[0] = System.nanoTime() - m0;
+            uc.meters().fallback(methodNanos[0]);
+            if (failure != null) {
+                uc.methodFailed(failure);
+            }
+        });
+    }
+
     @SuppressWarnings("unchecked")
-    private static Uni<Object> proceed(UseCase uc, InvocationContext ctx) {
+    private static Uni<Object> invoke(UseCase uc, InvocationContext ctx) {
         Object result;
         try {
             result = ctx.proceed();
@@ -260,7 +296,11 @@ final class ReadThrough {
             if (Envelope.createdAt(envelope) <= read.watermark()) {
                 return MISS;
             }
-            return uc.serializer().deserialize(Envelope.payload(envelope), uc.valueType());
+            long s0 = System.nanoTime();
+            Object value = uc.serializer().deserialize(Envelope.payload(envelope), uc.valueType());
+            uc.meters().serialization(false, System.nanoTime() - s0);
+            uc.meters().valueSize(envelope.length);
+            return value;
         } catch (Throwable t) {
             uc.codecFailed(t);
             return MISS;
@@ -274,7 +314,10 @@ final class ReadThrough {
         }
         byte[] payload;
         try {
+            long s0 = System.nanoTime();
             payload = uc.serializer().serialize(value, uc.valueType());
+            uc.meters().serialization(true, System.nanoTime() - s0);
+            uc.meters().valueSize(payload.length + Envelope.HEADER);
         } catch (Throwable t) {
             uc.codecFailed(t);
             return;

@@ -7,8 +7,10 @@ import io.quarkiverse.gcache.GCacheSerializer;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
 import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
+import io.quarkiverse.gcache.runtime.metrics.ErrorKind;
 import io.quarkiverse.gcache.runtime.metrics.FailureLog;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.metrics.UseCaseMeters;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
 
 /** Everything the read-through path needs about one {@code @GCached} method, assembled once at startup. */
@@ -32,6 +34,7 @@ public final class UseCase {
     private final LayerPolicy remote;
     private final LocalLayer localLayer;
     private final UseCaseStats stats = new UseCaseStats();
+    private volatile UseCaseMeters meters = UseCaseMeters.NOOP;
     private final FailureLog keyFailures = new FailureLog("key building");
     private final FailureLog remoteFailures = new FailureLog("REMOTE layer");
     private final FailureLog codecFailures = new FailureLog("value serialization");
@@ -92,23 +95,37 @@ public final class UseCase {
         return stats;
     }
 
+    public UseCaseMeters meters() {
+        return meters;
+    }
+
+    /** Set once at startup by the metrics binding. */
+    public void meters(UseCaseMeters meters) {
+        this.meters = meters;
+    }
+
     void keyFailed(Throwable t) {
-        stats.error(StatLayer.GLOBAL);
+        stats.error(StatLayer.GLOBAL, ErrorKind.KEY_BUILDING);
         keyFailures.log(name, t);
     }
 
     void remoteFailed(Throwable t) {
-        stats.error(StatLayer.REMOTE);
+        stats.error(StatLayer.REMOTE, ErrorKind.REDIS);
         remoteFailures.log(name, t);
     }
 
     void codecFailed(Throwable t) {
-        stats.error(StatLayer.REMOTE);
+        stats.error(StatLayer.REMOTE, ErrorKind.SERIALIZATION);
         codecFailures.log(name, t);
     }
 
     void configFailed(CacheLayer layer, Throwable t) {
-        stats.error(layer == CacheLayer.LOCAL ? StatLayer.LOCAL : StatLayer.REMOTE);
+        stats.error(layer == CacheLayer.LOCAL ? StatLayer.LOCAL : StatLayer.REMOTE, ErrorKind.CONFIG_PROVIDER);
         configFailures.log(name, t);
+    }
+
+    void methodFailed(Throwable t) {
+        stats.fallbackError();
+        meters.fallbackError(t);
     }
 }

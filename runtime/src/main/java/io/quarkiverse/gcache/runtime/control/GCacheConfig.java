@@ -39,6 +39,15 @@ public interface GCacheConfig {
     /** HTTP integration. */
     Http http();
 
+    /** Metrics (with quarkus-micrometer). */
+    Metrics metrics();
+
+    interface Metrics {
+        /** First component of every meter name: {@code <prefix>.requests}, {@code <prefix>.misses}, ... */
+        @WithDefault("gcache")
+        String prefix();
+    }
+
     interface Local {
         /** Maximum number of entries per use case. */
         @WithDefault("10000")

@@ -12,7 +12,7 @@ public final class Envelope {
 
     public static final byte MAGIC = 'G';
     public static final byte VERSION = 1;
-    static final int HEADER = 10;
+    public static final int HEADER = 10;
 
     private Envelope() {
     }

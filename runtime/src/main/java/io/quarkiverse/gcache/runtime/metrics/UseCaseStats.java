@@ -17,6 +17,8 @@ public final class UseCaseStats {
     private final LongAdder[] requests = adders(LAYERS);
     private final LongAdder[] misses = adders(LAYERS);
     private final LongAdder[] errors = adders(LAYERS);
+    private final LongAdder[] errorsByKind = adders(LAYERS * ErrorKind.values().length);
+    private final LongAdder fallbackErrors = new LongAdder();
     private final LongAdder[] disabled = adders(LAYERS * REASONS);
 
     private static LongAdder[] adders(int n) {
@@ -35,8 +37,21 @@ public final class UseCaseStats {
         misses[layer.ordinal()].increment();
     }
 
-    public void error(StatLayer layer) {
+    public void error(StatLayer layer, ErrorKind kind) {
         errors[layer.ordinal()].increment();
+        errorsByKind[layer.ordinal() * ErrorKind.values().length + kind.ordinal()].increment();
+    }
+
+    public void fallbackError() {
+        fallbackErrors.increment();
+    }
+
+    public long errors(StatLayer layer, ErrorKind kind) {
+        return errorsByKind[layer.ordinal() * ErrorKind.values().length + kind.ordinal()].sum();
+    }
+
+    public long fallbackErrors() {
+        return fallbackErrors.sum();
     }
 
     public void disabled(StatLayer layer, DisabledReason reason) {

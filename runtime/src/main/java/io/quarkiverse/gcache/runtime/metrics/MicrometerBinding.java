@@ -1,0 +1,129 @@
+package io.quarkiverse.gcache.runtime.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.UseCase;
+import io.quarkiverse.gcache.runtime.control.GCacheConfig;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Registers every meter of R16 once per use case and layer at startup (a bean only when Micrometer is present).
+ * Counters are function counters over the lock-free {@link UseCaseStats}, so counting costs no meter lookup;
+ * timers and summaries are created here and handed to the use case.
+ */
+@Singleton
+public class MicrometerBinding {
+
+    @Inject
+    GCacheRuntime runtime;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    GCacheConfig config;
+
+    void bind(@Observes StartupEvent event) {
+        String p = config.metrics().prefix();
+        for (UseCase uc : runtime.useCases()) {
+            Tags base = Tags.of("use_case", uc.name(), "key_type", uc.keyType());
+            UseCaseStats s = uc.stats();
+            for (StatLayer layer : new StatLayer[] { StatLayer.LOCAL, StatLayer.REMOTE }) {
+                Tags t = base.and("layer", layer.name());
+                counter(p + ".requests", t, s, x -> x.requests(layer));
+                counter(p + ".misses", t, s, x -> x.misses(layer));
+                for (DisabledReason reason : DisabledReason.values()) {
+                    if (reason != DisabledReason.CONTEXT) {
+                        counter(p + ".disabled", t.and("reason", reason.tag()), s, x -> x.disabledCount(layer, reason));
+                    }
+                }
+                counter(p + ".errors", t.and("error", ErrorKind.CONFIG_PROVIDER.tag(), "in_fallback", "false"), s,
+                        x -> x.errors(layer, ErrorKind.CONFIG_PROVIDER));
+            }
+            counter(p + ".disabled", base.and("layer", "GLOBAL", "reason", DisabledReason.CONTEXT.tag()), s,
+                    x -> x.disabledCount(StatLayer.GLOBAL, DisabledReason.CONTEXT));
+            counter(p + ".errors", base.and("layer", "GLOBAL", "error", ErrorKind.KEY_BUILDING.tag(), "in_fallback", "false"),
+                    s, x -> x.errors(StatLayer.GLOBAL, ErrorKind.KEY_BUILDING));
+            for (ErrorKind kind : new ErrorKind[] { ErrorKind.REDIS, ErrorKind.SERIALIZATION }) {
+                counter(p + ".errors", base.and("layer", "REMOTE", "error", kind.tag(), "in_fallback", "false"), s,
+                        x -> x.errors(StatLayer.REMOTE, kind));
+            }
+            uc.meters(new Meters(registry, p, base));
+        }
+        runtime.invalidator().stats().all().forEach((keyType, adders) -> {
+            for (CacheLayer layer : CacheLayer.values()) {
+                LongAdder adder = adders[layer.ordinal()];
+                FunctionCounter.builder(p + ".invalidations", adder, LongAdder::doubleValue)
+                        .tags("key_type", keyType, "layer", layer.name()).register(registry);
+            }
+        });
+    }
+
+    private void counter(String name, Tags tags, UseCaseStats stats, ToDoubleFunction<UseCaseStats> f) {
+        FunctionCounter.builder(name, stats, f).tags(tags).register(registry);
+    }
+
+    private static final class Meters implements UseCaseMeters {
+        private final MeterRegistry registry;
+        private final String prefix;
+        private final Tags tags;
+        private final Timer get;
+        private final Timer fallback;
+        private final Timer dump;
+        private final Timer load;
+        private final DistributionSummary size;
+        private final Map<Class<?>, Counter> fallbackErrors = new ConcurrentHashMap<>();
+
+        Meters(MeterRegistry registry, String prefix, Tags tags) {
+            this.registry = registry;
+            this.prefix = prefix;
+            this.tags = tags;
+            this.get = Timer.builder(prefix + ".get").tags(tags).register(registry);
+            this.fallback = Timer.builder(prefix + ".fallback").tags(tags).register(registry);
+            this.dump = Timer.builder(prefix + ".serialization").tags(tags).tag("operation", "dump").register(registry);
+            this.load = Timer.builder(prefix + ".serialization").tags(tags).tag("operation", "load").register(registry);
+            this.size = DistributionSummary.builder(prefix + ".value.size").baseUnit("bytes").tags(tags).register(registry);
+        }
+
+        @Override
+        public void get(long nanos) {
+            get.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void fallback(long nanos) {
+            fallback.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void serialization(boolean isDump, long nanos) {
+            (isDump ? dump : load).record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void valueSize(int bytes) {
+            size.record(bytes);
+        }
+
+        @Override
+        public void fallbackError(Throwable t) {
+            fallbackErrors.computeIfAbsent(t.getClass(), c -> Counter.builder(prefix + ".errors").tags(tags)
+                    .tags("layer", "GLOBAL", "error", c.getSimpleName(), "in_fallback", "true").register(registry))
+                    .increment();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.quarkiverse.gcache.runtime.metrics;
+
+/**
+ * Timers and summaries of one use case (R16). The no-op instance is used when Micrometer is absent; with it, the
+ * meters are created once at startup and recording never looks a meter up.
+ */
+public interface UseCaseMeters {
+
+    UseCaseMeters NOOP = new UseCaseMeters() {
+    };
+
+    /** {@code gcache.get}: time of a cached call spent outside the method. */
+    default void get(long nanos) {
+    }
+
+    /** {@code gcache.fallback}: time spent in the method. */
+    default void fallback(long nanos) {
+    }
+
+    /** {@code gcache.serialization}, {@code operation} = dump or load. */
+    default void serialization(boolean dump, long nanos) {
+    }
+
+    /** {@code gcache.value.size} in bytes. */
+    default void valueSize(int bytes) {
+    }
+
+    /** {@code gcache.errors{in_fallback=true}}: the method itself threw. Rare, so its counter may be made lazily. */
+    default void fallbackError(Throwable t) {
+    }
+}
