@@ -47,6 +47,9 @@ public interface GCache {
     /** Removes one entry from every layer; {@code true} when something was removed. */
     boolean delete(GCacheKey key);
 
+    /** Runtime control: effective configuration, live counters, ramp and TTL overrides (SPEC §6). */
+    GCacheControl control();
+
     /** A scope opened by {@link #enable()} or {@link #disable()}. */
     interface Scope extends AutoCloseable {
         /** Restores the state before this scope was opened. Idempotent; throws nothing. */

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.GCacheKey;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
@@ -33,6 +34,11 @@ public class DefaultGCache implements GCache {
     @Override
     public Scope disable() {
         return EnableScopes.open(false);
+    }
+
+    @Override
+    public GCacheControl control() {
+        return runtime.control();
     }
 
     @Override

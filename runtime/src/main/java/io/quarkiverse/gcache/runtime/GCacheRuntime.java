@@ -26,11 +26,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheConfigProvider;
+import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.GCacheKeyAdapter;
 import io.quarkiverse.gcache.GCacheSerializer;
 import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.control.RuntimeControl;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidateMethod;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
@@ -81,6 +83,7 @@ public class GCacheRuntime {
     private RemoteLayer remote;
     private ReadThrough readThrough;
     private Invalidator invalidator;
+    private RuntimeControl control;
     private volatile InvalidationSubscriber subscriber;
 
     @PostConstruct
@@ -103,6 +106,7 @@ public class GCacheRuntime {
         }
         invalidator = new Invalidator(config.urnPrefix(), all.values(), remote, log);
         readThrough = new ReadThrough(remote, log);
+        control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<java.lang.reflect.Method, Invalidation> byMethod = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {
             IdExtractor id = m.idExtractor() == null ? new ParameterIdExtractor(m.idParameter())
@@ -116,7 +120,15 @@ public class GCacheRuntime {
     void onStart(@Observes StartupEvent event) {
         // Observing startup makes the assembly (and its configuration errors) happen at boot, not on the first call.
         if (remote != null) {
-            subscriber = new InvalidationSubscriber(remote.client(), vertx, invalidator);
+            try {
+                control.reload().await().atMost(config.remote().timeout().multipliedBy(4));
+            } catch (RuntimeException e) {
+                LOG.warnf("GCache starts without runtime overrides: %s", e.getMessage());
+            }
+            subscriber = new InvalidationSubscriber(remote.client(), vertx, invalidator, control.channel(),
+                    () -> control.reload().subscribe().with(ok -> {
+                    }, t -> {
+                    }));
             subscriber.start();
         }
     }
@@ -160,6 +172,10 @@ public class GCacheRuntime {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("GCache cannot find @GCacheInvalidate method " + m, e);
         }
+    }
+
+    public RuntimeControl control() {
+        return control;
     }
 
     public Invalidator invalidator() {
@@ -233,15 +249,23 @@ public class GCacheRuntime {
             int annotationRamp, GCacheConfigProvider provider) {
         Duration ttl = annotationTtl.isEmpty() ? null : DurationConverter.parseDuration(annotationTtl);
         int ramp = annotationRamp;
+        GCacheControl.Source ttlSource = GCacheControl.Source.ANNOTATION;
+        GCacheControl.Source rampSource = GCacheControl.Source.ANNOTATION;
         if (props != null) {
-            ttl = props.ttl().orElse(ttl);
-            ramp = props.ramp().orElse(ramp);
+            if (props.ttl().isPresent()) {
+                ttl = props.ttl().get();
+                ttlSource = GCacheControl.Source.PROPERTIES;
+            }
+            if (props.ramp().isPresent()) {
+                ramp = props.ramp().getAsInt();
+                rampSource = GCacheControl.Source.PROPERTIES;
+            }
             if (ramp > 100 || (props.ramp().isPresent() && ramp < 0)) {
                 throw new IllegalArgumentException("quarkus.gcache.use-case.\"" + useCase + "\"."
                         + layer.name().toLowerCase() + ".ramp must be between 0 and 100, got " + ramp);
             }
         }
-        return new LayerPolicy(useCase, layer, ttl, ramp, provider);
+        return new LayerPolicy(useCase, layer, ttl, ttlSource, ramp, rampSource, provider);
     }
 
     private static IdExtractor idExtractor(CachedMethod m) {

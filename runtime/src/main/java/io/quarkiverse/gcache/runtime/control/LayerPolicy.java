@@ -5,6 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheConfigProvider;
+import io.quarkiverse.gcache.GCacheControl;
+import io.quarkiverse.gcache.GCacheControl.Source;
 
 /**
  * Decides, per call, whether one layer of one use case is used and with which TTL (SPEC R2, R3).
@@ -31,13 +33,55 @@ public final class LayerPolicy {
     private volatile Throwable lastProviderFailure;
     private volatile long largestTtlUsed;
 
-    public LayerPolicy(String useCase, CacheLayer layer, Duration staticTtl, int staticRamp,
-            GCacheConfigProvider provider) {
+    private final Source staticTtlSource;
+    private final Source staticRampSource;
+
+    public LayerPolicy(String useCase, CacheLayer layer, Duration staticTtl, Source staticTtlSource, int staticRamp,
+            Source staticRampSource, GCacheConfigProvider provider) {
         this.useCase = useCase;
         this.layer = layer;
         this.staticTtl = staticTtl;
+        this.staticTtlSource = staticTtl == null ? Source.NONE : staticTtlSource;
         this.staticRamp = staticRamp;
+        this.staticRampSource = staticRamp < 0 ? Source.NONE : staticRampSource;
         this.provider = provider;
+    }
+
+    /** The effective settings and where each comes from; a failing provider counts as not answering. */
+    public GCacheControl.LayerInfo describe() {
+        Duration ttl = overrideTtl;
+        Source ttlSource = Source.OVERRIDE;
+        Integer ramp = overrideRamp;
+        Source rampSource = Source.OVERRIDE;
+        if (provider != null) {
+            try {
+                if (ttl == null && (ttl = provider.ttl(useCase, layer)) != null) {
+                    ttlSource = Source.PROVIDER;
+                }
+                if (ramp == null && (ramp = provider.ramp(useCase, layer)) != null) {
+                    rampSource = Source.PROVIDER;
+                }
+            } catch (RuntimeException e) {
+                // shown as the static values; the failure is counted on calls
+            }
+        }
+        if (ttl == null) {
+            ttl = staticTtl;
+            ttlSource = staticTtlSource;
+        }
+        if (ramp == null) {
+            ramp = staticRamp < 0 ? null : staticRamp;
+            rampSource = staticRampSource;
+        }
+        return new GCacheControl.LayerInfo(ttl, ttlSource, ramp, rampSource);
+    }
+
+    public Duration overrideTtl() {
+        return overrideTtl;
+    }
+
+    public Integer overrideRamp() {
+        return overrideRamp;
     }
 
     /**

@@ -25,16 +25,25 @@ public final class InvalidationSubscriber {
     private final Redis redis;
     private final Vertx vertx;
     private final Invalidator invalidator;
+    private final String controlChannel;
+    private final Runnable onControl;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile RedisConnection connection;
     private volatile boolean subscribed;
     private boolean hadGap;
     private long backoffMillis = 50;
 
-    public InvalidationSubscriber(Redis redis, Vertx vertx, Invalidator invalidator) {
+    /**
+     * @param controlChannel also subscribed; a message there, and every resync, runs {@code onControl} (runtime
+     *        overrides are reloaded)
+     */
+    public InvalidationSubscriber(Redis redis, Vertx vertx, Invalidator invalidator, String controlChannel,
+            Runnable onControl) {
         this.redis = redis;
         this.vertx = vertx;
         this.invalidator = invalidator;
+        this.controlChannel = controlChannel;
+        this.onControl = onControl;
     }
 
     public void start() {
@@ -62,12 +71,13 @@ public final class InvalidationSubscriber {
             c.handler(this::onPush);
             c.exceptionHandler(t -> lost("failed: " + t));
             c.endHandler(() -> lost("closed"));
-            c.send(Request.cmd(Command.SUBSCRIBE).arg(invalidator.channel())).subscribe().with(ok -> {
+            c.send(Request.cmd(Command.SUBSCRIBE).arg(invalidator.channel()).arg(controlChannel)).subscribe().with(ok -> {
                 subscribed = true;
                 backoffMillis = 50;
                 if (hadGap) {
                     hadGap = false;
                     invalidator.resync();
+                    onControl.run();
                     LOG.infof("GCache re-subscribed to %s; cleared LOCAL entries of tracked use cases, since "
                             + "invalidations may have been missed", invalidator.channel());
                 }
@@ -78,6 +88,10 @@ public final class InvalidationSubscriber {
     private void onPush(Response r) {
         if (r.size() >= 3 && "message".equals(r.get(0).toString())) {
             try {
+                if (controlChannel.equals(r.get(1).toString())) {
+                    onControl.run();
+                    return;
+                }
                 invalidator.onMessage(r.get(2).toString());
             } catch (RuntimeException e) {
                 LOG.warnf("GCache ignored a malformed invalidation message: %s", e);

@@ -115,9 +115,11 @@ public final class Invalidator {
         long max = 0;
         for (UseCase uc : useCases) {
             if (uc.keys().tracked()) {
-                Duration ttl = uc.policy(CacheLayer.REMOTE).staticTtl();
-                if (ttl != null) {
-                    max = Math.max(max, ttl.toMillis());
+                for (Duration ttl : new Duration[] { uc.policy(CacheLayer.REMOTE).staticTtl(),
+                        uc.policy(CacheLayer.REMOTE).overrideTtl() }) {
+                    if (ttl != null) {
+                        max = Math.max(max, ttl.toMillis());
+                    }
                 }
                 max = Math.max(max, TimeUnit.NANOSECONDS.toMillis(uc.policy(CacheLayer.REMOTE).largestTtlUsed()));
             }

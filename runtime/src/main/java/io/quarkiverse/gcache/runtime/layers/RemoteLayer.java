@@ -82,6 +82,35 @@ public final class RemoteLayer {
                 .arg(ttlMillis).arg(channel).arg(message)).map(r -> parseWatermark(r.toString())));
     }
 
+    /** KEYS[1] hash; ARGV[1] field, ARGV[2] value ('' with ARGV[4] = 'del' to remove), ARGV[3] channel. */
+    static final String OVERRIDE_SCRIPT = """
+            if ARGV[4] == 'del' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+            redis.call('PUBLISH', ARGV[3], ARGV[1])
+            return 1
+            """;
+
+    /** Stores (or with {@code value == null} removes) a runtime override and announces it, in one round trip. */
+    public Uni<Void> writeOverride(String hash, String field, String value, String channel) {
+        return bounded(send(Request.cmd(Command.EVAL).arg(OVERRIDE_SCRIPT).arg(1).arg(hash).arg(field)
+                .arg(value == null ? "" : value).arg(channel).arg(value == null ? "del" : "set")).replaceWithVoid());
+    }
+
+    public Uni<java.util.Map<String, String>> hashGetAll(String hash) {
+        return bounded(send(Request.cmd(Command.HGETALL).arg(hash)).map(r -> {
+            java.util.Map<String, String> m = new java.util.HashMap<>();
+            if (r.getDelegate().isMap()) { // RESP3
+                for (String k : r.getKeys()) {
+                    m.put(k, r.get(k).toString());
+                }
+            } else { // RESP2: field, value, field, value...
+                for (int i = 0; i + 1 < r.size(); i += 2) {
+                    m.put(r.get(i).toString(), r.get(i + 1).toString());
+                }
+            }
+            return m;
+        }));
+    }
+
     public Redis client() {
         return redis;
     }

@@ -1,0 +1,159 @@
+package io.quarkiverse.gcache.test.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.GCacheControl;
+import io.quarkiverse.gcache.GCacheControl.Source;
+import io.quarkiverse.gcache.GCached;
+import io.quarkiverse.gcache.test.GCacheApps;
+import io.quarkiverse.gcache.test.PrivateRedis;
+import io.quarkus.test.QuarkusUnitTest;
+
+/** SPEC §6 and R3: runtime overrides, validated, fleet-wide through Redis, loaded at startup. */
+class ControlTest {
+
+    static final PrivateRedis REDIS = PrivateRedis.shared();
+    static final String HASH = "gcache:overrides:urn";
+
+    static {
+        // Left by an earlier run of the fleet: must be in force as soon as this instance starts.
+        REDIS.call("DEL", HASH);
+        REDIS.call("HSET", HASH, "Preloaded#LOCAL", "|0");
+    }
+
+    @RegisterExtension
+    static final QuarkusUnitTest APP = GCacheApps.withRedis(Bean.class)
+            .overrideConfigKey("quarkus.gcache.use-case.\"Controlled\".remote.ttl", "2m");
+
+    @Inject
+    GCache gcache;
+    @Inject
+    Bean bean;
+
+    GCacheControl control() {
+        return gcache.control();
+    }
+
+    @BeforeEach
+    void reset() {
+        control().clearOverride("Controlled", CacheLayer.LOCAL);
+        control().clearOverride("Controlled", CacheLayer.REMOTE);
+        bean.calls.set(0);
+    }
+
+    String call(String id) {
+        try (GCache.Scope scope = gcache.enable()) {
+            return bean.get(id);
+        }
+    }
+
+    @Test
+    void listsUseCasesWithEffectiveValuesAndTheirSources() {
+        GCacheControl.UseCaseInfo info = control().useCase("Controlled");
+        assertThat(info.keyType()).isEqualTo("k");
+        assertThat(info.local()).isEqualTo(new GCacheControl.LayerInfo(Duration.ofMinutes(1), Source.ANNOTATION, 100,
+                Source.ANNOTATION));
+        assertThat(info.remote()).isEqualTo(new GCacheControl.LayerInfo(Duration.ofMinutes(2), Source.PROPERTIES, null,
+                Source.NONE));
+        assertThat(control().useCases()).extracting(GCacheControl.UseCaseInfo::name).containsExactly("Controlled",
+                "Preloaded");
+        call("x");
+        call("x");
+        assertThat(control().useCase("Controlled").counters().get("LOCAL")).containsEntry("requests", 2L)
+                .containsEntry("hits", 1L).containsEntry("misses", 1L);
+    }
+
+    @Test
+    void anOverrideTakesEffectOnTheNextCallAndIsStoredForTheFleet() {
+        call("a");
+        call("a");
+        assertThat(bean.calls).hasValue(1);
+
+        control().override("Controlled", CacheLayer.LOCAL, null, 0); // kill switch
+        call("a");
+        call("a");
+        assertThat(bean.calls).hasValue(3);
+        assertThat(control().useCase("Controlled").local().rampSource()).isEqualTo(Source.OVERRIDE);
+        assertThat(control().useCase("Controlled").local().ttlSource()).isEqualTo(Source.ANNOTATION);
+        assertThat(REDIS.call("HGET", HASH, "Controlled#LOCAL")).isEqualTo("|0");
+
+        control().clearOverride("Controlled", CacheLayer.LOCAL);
+        assertThat(REDIS.call("HEXISTS", HASH, "Controlled#LOCAL")).isEqualTo(0L);
+        assertThat(control().useCase("Controlled").local().rampSource()).isEqualTo(Source.ANNOTATION);
+    }
+
+    @Test
+    void invalidOverridesChangeNothing() {
+        GCacheControl.UseCaseInfo before = control().useCase("Controlled");
+        assertThatThrownBy(() -> control().override("Nope", CacheLayer.LOCAL, null, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unknown use case 'Nope'")
+                .hasMessageContaining("Controlled");
+        assertThatThrownBy(() -> control().override("Controlled", CacheLayer.LOCAL, null, 101))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 100");
+        assertThatThrownBy(() -> control().override("Controlled", CacheLayer.LOCAL, Duration.ofSeconds(-1), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        assertThat(control().useCase("Controlled").local()).isEqualTo(before.local());
+        assertThat(REDIS.call("HEXISTS", HASH, "Controlled#LOCAL")).isEqualTo(0L);
+    }
+
+    @Test
+    void anOverrideMadeByAnotherInstanceArrivesWithinASecond() {
+        REDIS.call("HSET", HASH, "Controlled#REMOTE", "600000|25");
+        REDIS.call("PUBLISH", "gcache:control:urn", "Controlled#REMOTE");
+        await().atMost(Duration.ofSeconds(1)).until(() -> control().useCase("Controlled").remote()
+                .equals(new GCacheControl.LayerInfo(Duration.ofMinutes(10), Source.OVERRIDE, 25, Source.OVERRIDE)));
+        REDIS.call("HDEL", HASH, "Controlled#REMOTE");
+        REDIS.call("PUBLISH", "gcache:control:urn", "Controlled#REMOTE");
+        await().atMost(Duration.ofSeconds(1))
+                .until(() -> control().useCase("Controlled").remote().rampSource() == Source.NONE);
+    }
+
+    @Test
+    void overridesStoredBeforeStartupAreLoaded() {
+        assertThat(control().useCase("Preloaded").local()).isEqualTo(new GCacheControl.LayerInfo(Duration.ofMinutes(1),
+                Source.ANNOTATION, 0, Source.OVERRIDE));
+        try (GCache.Scope scope = gcache.enable()) {
+            bean.preloaded("p");
+            bean.preloaded("p");
+        }
+        assertThat(bean.calls).hasValue(2);
+    }
+
+    @Test
+    void raisingARemoteTtlRaisesTheWatermarkTtl() {
+        control().override("Controlled", CacheLayer.REMOTE, Duration.ofHours(2), 100);
+        gcache.invalidate("k", "w");
+        assertThat((Long) REDIS.call("PTTL", "{urn:k:w}#watermark")).isGreaterThan(Duration.ofMinutes(119).toMillis());
+    }
+
+    @Singleton
+    public static class Bean {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @GCached(keyType = "k", id = "id", useCase = "Controlled", localTtl = "1m", localRamp = 100)
+        public String get(String id) {
+            calls.incrementAndGet();
+            return "v" + id;
+        }
+
+        @GCached(keyType = "k", id = "id", useCase = "Preloaded", localTtl = "1m", localRamp = 100)
+        public String preloaded(String id) {
+            calls.incrementAndGet();
+            return "p" + id;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.quarkiverse.gcache.runtime.control;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.GCacheControl;
+import io.quarkiverse.gcache.runtime.UseCase;
+import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
+import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
+import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+
+/**
+ * {@link GCacheControl}: overrides are applied here at once; with Redis they are also stored in the hash
+ * {@code gcache:overrides:<prefix>} (field {@code <useCase>#<LAYER>}, value {@code <ttl ms>|<ramp>}, either part
+ * empty when not overridden) and announced on {@code gcache:control:<prefix>}, upon which every instance reloads
+ * the hash. Instances load it at startup and after any gap in their subscription.
+ */
+public final class RuntimeControl implements GCacheControl {
+
+    private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
+
+    private final Map<String, UseCase> useCases;
+    private final RemoteLayer remote;
+    private final String hash;
+    private final String channel;
+
+    public RuntimeControl(Map<String, UseCase> useCases, RemoteLayer remote, String prefix) {
+        this.useCases = useCases;
+        this.remote = remote;
+        this.hash = "gcache:overrides:" + prefix;
+        this.channel = "gcache:control:" + prefix;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    @Override
+    public List<UseCaseInfo> useCases() {
+        List<UseCaseInfo> all = new ArrayList<>();
+        useCases.values().stream().sorted(Comparator.comparing(UseCase::name)).forEach(uc -> all.add(info(uc)));
+        return all;
+    }
+
+    @Override
+    public UseCaseInfo useCase(String name) {
+        return info(known(name));
+    }
+
+    @Override
+    public void override(String useCase, CacheLayer layer, Duration ttl, Integer ramp) {
+        UseCase uc = known(useCase);
+        if (layer == null) {
+            throw new IllegalArgumentException("layer is required (LOCAL or REMOTE)");
+        }
+        if (ramp != null && (ramp < 0 || ramp > 100)) {
+            throw new IllegalArgumentException("ramp must be between 0 and 100, got " + ramp);
+        }
+        if (ttl != null && ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
+        }
+        uc.policy(layer).override(ttl, ramp);
+        publish(useCase + "#" + layer, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|"
+                + (ramp == null ? "" : String.valueOf(ramp)));
+    }
+
+    @Override
+    public void clearOverride(String useCase, CacheLayer layer) {
+        UseCase uc = known(useCase);
+        uc.policy(layer).override(null, null);
+        publish(useCase + "#" + layer, null);
+    }
+
+    /** Loads every override from Redis (startup, announcements, after a subscription gap). */
+    public Uni<Void> reload() {
+        if (remote == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return remote.hashGetAll(hash).invoke(this::apply).replaceWithVoid()
+                .onFailure().invoke(t -> LOG.warnf("GCache could not load runtime overrides from Redis: %s", t));
+    }
+
+    private void apply(Map<String, String> stored) {
+        for (UseCase uc : useCases.values()) {
+            for (CacheLayer layer : CacheLayer.values()) {
+                String value = stored.get(uc.name() + "#" + layer);
+                if (value == null) {
+                    uc.policy(layer).override(null, null);
+                    continue;
+                }
+                try {
+                    String[] parts = value.split("\\|", -1);
+                    Duration ttl = parts[0].isEmpty() ? null : Duration.ofMillis(Long.parseLong(parts[0]));
+                    Integer ramp = parts.length < 2 || parts[1].isEmpty() ? null : Integer.valueOf(parts[1]);
+                    uc.policy(layer).override(ttl, ramp);
+                } catch (RuntimeException e) {
+                    LOG.warnf("GCache ignored a malformed override %s#%s = %s", uc.name(), layer, value);
+                }
+            }
+        }
+    }
+
+    private void publish(String field, String value) {
+        if (remote == null) {
+            return;
+        }
+        Uni<Void> write = remote.writeOverride(hash, field, value, channel);
+        if (Context.isOnEventLoopThread()) {
+            write.subscribe().with(ok -> {
+            }, t -> LOG.warnf("GCache override %s applied on this instance only: %s", field, t));
+            return;
+        }
+        try {
+            write.await().indefinitely();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("The override of " + field + " applies to this instance only: Redis could "
+                    + "not be written (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private UseCase known(String name) {
+        UseCase uc = name == null ? null : useCases.get(name);
+        if (uc == null) {
+            throw new IllegalArgumentException("Unknown use case '" + name + "'; known: "
+                    + useCases.keySet().stream().sorted().toList());
+        }
+        return uc;
+    }
+
+    private static UseCaseInfo info(UseCase uc) {
+        UseCaseStats s = uc.stats();
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        for (StatLayer layer : new StatLayer[] { StatLayer.LOCAL, StatLayer.REMOTE }) {
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put("requests", s.requests(layer));
+            c.put("hits", s.hits(layer));
+            c.put("misses", s.misses(layer));
+            c.put("errors", s.errors(layer));
+            for (DisabledReason reason : DisabledReason.values()) {
+                if (reason != DisabledReason.CONTEXT) {
+                    c.put("disabled." + reason.tag(), s.disabledCount(layer, reason));
+                }
+            }
+            counters.put(layer.name(), c);
+        }
+        Map<String, Long> global = new HashMap<>();
+        global.put("disabled.context", s.disabledCount(StatLayer.GLOBAL, DisabledReason.CONTEXT));
+        global.put("errors", s.errors(StatLayer.GLOBAL));
+        global.put("fallback_errors", s.fallbackErrors());
+        counters.put("GLOBAL", global);
+        return new UseCaseInfo(uc.name(), uc.keyType(), uc.policy(CacheLayer.LOCAL).describe(),
+                uc.policy(CacheLayer.REMOTE).describe(), counters);
+    }
+}
