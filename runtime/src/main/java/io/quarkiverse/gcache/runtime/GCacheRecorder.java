@@ -20,6 +20,15 @@ public class GCacheRecorder {
         return () -> all;
     }
 
+    public java.util.function.Consumer<io.vertx.ext.web.Route> readBodyFirst(
+            io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> bodyHandler) {
+        return route -> route.handler(bodyHandler);
+    }
+
+    public io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> managementHandler() {
+        return new io.quarkiverse.gcache.runtime.http.ManagementHandler();
+    }
+
     /** The build-time list of {@code @GCacheInvalidate} methods, as a bean. */
     public record InvalidateMethods(List<InvalidateMethod> methods) {
     }

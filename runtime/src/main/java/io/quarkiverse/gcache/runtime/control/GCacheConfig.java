@@ -42,6 +42,19 @@ public interface GCacheConfig {
     /** Metrics (with quarkus-micrometer). */
     Metrics metrics();
 
+    /** The management endpoint {@code /q/gcache}. */
+    Management management();
+
+    interface Management {
+        /** Whether {@code /q/gcache} answers; when it does, it requires an authenticated user with {@link #role()}. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Role required to use the management endpoint. */
+        @WithDefault("gcache-admin")
+        String role();
+    }
+
     interface Metrics {
         /** First component of every meter name: {@code <prefix>.requests}, {@code <prefix>.misses}, ... */
         @WithDefault("gcache")

@@ -1,0 +1,146 @@
+package io.quarkiverse.gcache.runtime.http;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.GCacheControl;
+import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.control.GCacheConfig;
+import io.quarkus.arc.Arc;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The management endpoint {@code /q/gcache} (SPEC §6), on the management interface when that is enabled.
+ * <ul>
+ * <li>{@code GET /q/gcache}: every use case with effective settings, their sources and live counters.</li>
+ * <li>{@code PUT /q/gcache/<useCase>/<LOCAL|REMOTE>} with {@code {"ttl":"60s","ramp":10}} (either may be omitted or
+ * null): sets the override; {@code DELETE} on the same path clears it.</li>
+ * </ul>
+ * Off (404) unless {@code quarkus.gcache.management.enabled=true}; then it requires an authenticated identity with
+ * the role {@code quarkus.gcache.management.role}: 401 without one, 403 without the role. Bad input: 400 with a
+ * message, nothing changed.
+ */
+public class ManagementHandler implements Handler<RoutingContext> {
+
+    @Override
+    public void handle(RoutingContext rc) {
+        GCacheConfig config = Arc.container().instance(GCacheConfig.class).get();
+        if (!config.management().enabled()) {
+            rc.response().setStatusCode(404).end();
+            return;
+        }
+        SecurityIdentity identity = QuarkusHttpUser.getSecurityIdentityBlocking(rc, null);
+        if (identity == null || identity.isAnonymous()) {
+            rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"Quarkus\"")
+                    .end(error("authentication required"));
+            return;
+        }
+        if (!identity.hasRole(config.management().role())) {
+            rc.response().setStatusCode(403).end(error("role " + config.management().role() + " required"));
+            return;
+        }
+        GCacheControl control = Arc.container().instance(GCacheRuntime.class).get().control();
+        ObjectMapper json = Arc.container().instance(ObjectMapper.class).get();
+        String path = rc.normalizedPath();
+        String rest = path.substring(path.indexOf("gcache") + "gcache".length());
+        List<String> parts = List.of(rest.split("/")).stream().filter(s -> !s.isEmpty()).toList();
+        try {
+            switch (rc.request().method().name()) {
+                case "GET" -> {
+                    Object body = parts.isEmpty() ? control.useCases().stream().map(ManagementHandler::view).toList()
+                            : view(control.useCase(parts.get(0)));
+                    ok(rc, json.writeValueAsString(body));
+                }
+                case "PUT", "DELETE" -> {
+                    if (parts.size() != 2) {
+                        throw new IllegalArgumentException("use /q/gcache/<useCase>/<LOCAL|REMOTE>");
+                    }
+                    CacheLayer layer = layer(parts.get(1));
+                    if (rc.request().method().name().equals("DELETE")) {
+                        control.clearOverride(parts.get(0), layer);
+                    } else {
+                        JsonNode body = rc.body() == null || rc.body().length() == 0 ? null
+                                : json.readTree(rc.body().asString());
+                        if (body == null || !body.isObject()) {
+                            throw new IllegalArgumentException("body must be a JSON object like {\"ramp\":10,\"ttl\":\"60s\"}");
+                        }
+                        control.override(parts.get(0), layer, ttl(body.get("ttl")), ramp(body.get("ramp")));
+                    }
+                    ok(rc, json.writeValueAsString(view(control.useCase(parts.get(0)))));
+                }
+                default -> rc.response().setStatusCode(405).end();
+            }
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            rc.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(error(e.getMessage()));
+        } catch (IllegalStateException e) {
+            rc.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(error(e.getMessage()));
+        }
+    }
+
+    private static CacheLayer layer(String s) {
+        try {
+            return CacheLayer.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("layer must be LOCAL or REMOTE, got " + s);
+        }
+    }
+
+    private static Duration ttl(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        try {
+            return DurationConverter.parseDuration(n.asText());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("ttl must be a duration like \"60s\" or \"PT1M\", got " + n);
+        }
+    }
+
+    private static Integer ramp(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isInt()) {
+            throw new IllegalArgumentException("ramp must be an integer between 0 and 100, got " + n);
+        }
+        return n.asInt();
+    }
+
+    static Map<String, Object> view(GCacheControl.UseCaseInfo info) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("useCase", info.name());
+        m.put("keyType", info.keyType());
+        m.put("local", view(info.local()));
+        m.put("remote", view(info.remote()));
+        m.put("counters", info.counters());
+        return m;
+    }
+
+    private static Map<String, Object> view(GCacheControl.LayerInfo layer) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ttl", layer.ttl() == null ? null : layer.ttl().toString());
+        m.put("ttlSource", layer.ttlSource());
+        m.put("ramp", layer.ramp());
+        m.put("rampSource", layer.rampSource());
+        return m;
+    }
+
+    private static void ok(RoutingContext rc, String body) {
+        rc.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    private static String error(String message) {
+        return "{\"error\":\"" + String.valueOf(message).replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    }
+}
