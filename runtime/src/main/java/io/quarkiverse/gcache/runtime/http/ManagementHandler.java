@@ -1,10 +1,8 @@
 package io.quarkiverse.gcache.runtime.http;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +11,7 @@ import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
+import io.quarkiverse.gcache.runtime.control.UseCaseViews;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -58,8 +57,8 @@ public class ManagementHandler implements Handler<RoutingContext> {
         try {
             switch (rc.request().method().name()) {
                 case "GET" -> {
-                    Object body = parts.isEmpty() ? control.useCases().stream().map(ManagementHandler::view).toList()
-                            : view(control.useCase(parts.get(0)));
+                    Object body = parts.isEmpty() ? control.useCases().stream().map(UseCaseViews::view).toList()
+                            : UseCaseViews.view(control.useCase(parts.get(0)));
                     ok(rc, json.writeValueAsString(body));
                 }
                 case "PUT", "DELETE" -> {
@@ -77,7 +76,7 @@ public class ManagementHandler implements Handler<RoutingContext> {
                         }
                         control.override(parts.get(0), layer, ttl(body.get("ttl")), ramp(body.get("ramp")));
                     }
-                    ok(rc, json.writeValueAsString(view(control.useCase(parts.get(0)))));
+                    ok(rc, json.writeValueAsString(UseCaseViews.view(control.useCase(parts.get(0)))));
                 }
                 default -> rc.response().setStatusCode(405).end();
             }
@@ -115,25 +114,6 @@ public class ManagementHandler implements Handler<RoutingContext> {
             throw new IllegalArgumentException("ramp must be an integer between 0 and 100, got " + n);
         }
         return n.asInt();
-    }
-
-    static Map<String, Object> view(GCacheControl.UseCaseInfo info) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("useCase", info.name());
-        m.put("keyType", info.keyType());
-        m.put("local", view(info.local()));
-        m.put("remote", view(info.remote()));
-        m.put("counters", info.counters());
-        return m;
-    }
-
-    private static Map<String, Object> view(GCacheControl.LayerInfo layer) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ttl", layer.ttl() == null ? null : layer.ttl().toString());
-        m.put("ttlSource", layer.ttlSource());
-        m.put("ramp", layer.ramp());
-        m.put("rampSource", layer.rampSource());
-        return m;
     }
 
     private static void ok(RoutingContext rc, String body) {

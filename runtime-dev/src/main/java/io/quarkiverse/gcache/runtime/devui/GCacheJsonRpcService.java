@@ -1,0 +1,56 @@
+package io.quarkiverse.gcache.runtime.devui;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.GCacheControl;
+import io.quarkiverse.gcache.runtime.control.UseCaseViews;
+import io.smallrye.mutiny.Multi;
+
+/** Dev UI JSON-RPC methods of the GCache page (dev mode only). */
+public class GCacheJsonRpcService {
+
+    @Inject
+    GCache gcache;
+
+    /** Every use case with settings, sources and counters. */
+    public List<Map<String, Object>> getUseCases() {
+        return gcache.control().useCases().stream().map(UseCaseViews::view).toList();
+    }
+
+    /** {@link #getUseCases()} every second, for live rates. */
+    public Multi<List<Map<String, Object>>> streamUseCases() {
+        return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).map(tick -> getUseCases());
+    }
+
+    /** Sets the ramp override of one layer, keeping a TTL override if there is one. */
+    public Map<String, Object> setRamp(String useCase, String layer, int ramp) {
+        CacheLayer l = CacheLayer.valueOf(layer.toUpperCase(Locale.ROOT));
+        GCacheControl.UseCaseInfo info = gcache.control().useCase(useCase);
+        GCacheControl.LayerInfo current = l == CacheLayer.LOCAL ? info.local() : info.remote();
+        Duration ttl = current.ttlSource() == GCacheControl.Source.OVERRIDE ? current.ttl() : null;
+        gcache.control().override(useCase, l, ttl, ramp);
+        return UseCaseViews.view(gcache.control().useCase(useCase));
+    }
+
+    public Map<String, Object> clearOverride(String useCase, String layer) {
+        gcache.control().clearOverride(useCase, CacheLayer.valueOf(layer.toUpperCase(Locale.ROOT)));
+        return UseCaseViews.view(gcache.control().useCase(useCase));
+    }
+
+    /** Invalidates an entity; {@code true} when the watermark reached Redis or there is no Redis. */
+    public boolean invalidate(String keyType, String id) {
+        return gcache.invalidate(keyType, id);
+    }
+
+    public boolean flushAll() {
+        gcache.flushAll();
+        return true;
+    }
+}
