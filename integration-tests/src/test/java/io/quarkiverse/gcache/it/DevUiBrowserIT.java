@@ -1,0 +1,145 @@
+package io.quarkiverse.gcache.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import io.quarkiverse.gcache.test.PrivateRedis;
+import io.quarkus.test.QuarkusDevModeTest;
+
+/**
+ * SPEC §6 end to end: the demo in dev mode, its Dev UI page in a real headless Chromium (Debian's chromium and
+ * chromium-driver, which .ci/run installs), hit rates moving as calls arrive, and a ramp slider that changes the
+ * ramp. Saves target/devui-gcache.png.
+ */
+class DevUiBrowserIT {
+
+    static final PrivateRedis REDIS = PrivateRedis.shared();
+    static final int PORT = freePort();
+
+    @RegisterExtension
+    static final QuarkusDevModeTest APP = new QuarkusDevModeTest()
+            .withApplicationRoot(jar -> jar.addClasses(User.class, Post.class, SlowDatabase.class, UserService.class,
+                    UserResource.class, UserResource.FeedItem.class, UserResource.Rename.class, DbResource.class)
+                    .addAsResource(new StringAsset(demoConfig()), "application.properties"));
+
+    @Test
+    void sliderChangesTheRampAndHitRatesFollowTheCalls() throws Exception {
+        String base = "http://localhost:" + PORT;
+        assertThat(new File("/usr/bin/chromium")).as("apt-get install chromium chromium-driver").exists();
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--window-size=1600,800", "--user-data-dir=" + Files.createTempDirectory("chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        AtomicBoolean traffic = new AtomicBoolean(true);
+        Thread load = new Thread(() -> callUsers(base, traffic), "demo-traffic");
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try {
+            load.start();
+            browser.get(base + "/q/dev-ui/quarkus-gcache/use-cases");
+            // rows appear, and GetUser's LOCAL layer reports calls per second and a hit rate
+            await().atMost(Duration.ofSeconds(30)).until(() -> number(text(browser, "rate-GetUser-LOCAL")) > 0
+                    && text(browser, "hitrate-GetUser-LOCAL").endsWith("%"));
+            assertThat(text(browser, "ramp-value-GetUser-LOCAL")).isEqualTo("100");
+
+            WebElement slider = find(browser, "ramp-GetUser-LOCAL");
+            slider.sendKeys(Keys.HOME); // moves it to 0; the page applies the override on change
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(text(browser, "ramp-value-GetUser-LOCAL")));
+            // the kill switch shows: LOCAL stops serving, REMOTE takes the calls
+            await().atMost(Duration.ofSeconds(15)).until(() -> number(text(browser, "rate-GetUser-LOCAL")) == 0
+                    && number(text(browser, "rate-GetUser-REMOTE")) > 0
+                    && text(browser, "hitrate-GetUser-REMOTE").endsWith("%"));
+            Files.write(Path.of("target/devui-gcache.png"), browser.getScreenshotAs(OutputType.BYTES));
+        } finally {
+            traffic.set(false);
+            load.join(10_000);
+            browser.quit();
+        }
+    }
+
+    private static String demoConfig() {
+        try {
+            String config = Files.readString(Path.of("src/main/resources/application.properties"));
+            return config.replaceAll("(?m)^%dev\\.quarkus\\.redis\\.hosts=.*$", "")
+                    + "\nquarkus.redis.hosts=" + REDIS.uri() + "\ndemo.db.latency=1ms\nquarkus.http.port=" + PORT
+                    + "\nquarkus.http.test-port=" + PORT + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A few calls per 100 ms for at most two minutes. */
+    private static void callUsers(String base, AtomicBoolean running) {
+        HttpClient http = HttpClient.newHttpClient();
+        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (int i = 0; running.get() && System.nanoTime() < end; i++) {
+            try {
+                http.send(HttpRequest.newBuilder(URI.create(base + "/users/" + (1 + i % 3))).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                Thread.sleep(20); // pacing of the load generator, not synchronisation
+            } catch (IOException e) {
+                // the app is still starting or stopping
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Finds an element by id through every shadow root of the Dev UI. */
+    private static WebElement find(ChromeDriver browser, String id) {
+        return (WebElement) browser.executeScript("""
+                const find = (root, id) => {
+                    const hit = root.getElementById ? root.getElementById(id) : null;
+                    if (hit) return hit;
+                    for (const el of root.querySelectorAll('*')) {
+                        if (el.shadowRoot) { const f = find(el.shadowRoot, id); if (f) return f; }
+                    }
+                    return null;
+                };
+                return find(document, arguments[0]);""", id);
+    }
+
+    private static String text(ChromeDriver browser, String id) {
+        WebElement e = find(browser, id);
+        return e == null ? "" : e.getText().trim();
+    }
+
+    private static double number(String text) {
+        try {
+            return Double.parseDouble(text.replace("%", "").trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
