@@ -55,7 +55,7 @@ final class ReadThrough {
             return ctx.proceed();
         }
         long localTtl = decide(uc, CacheLayer.LOCAL);
-        long remoteTtl = remote == null ? -1 : decide(uc, CacheLayer.REMOTE);
+        long remoteTtl = remoteTtl(uc);
         if (remoteTtl > 0 && Context.isOnEventLoopThread()) {
             // A sync method on the event loop: blocking on Redis here would stall every request of that loop.
             warnEventLoop(uc);
@@ -93,7 +93,9 @@ final class ReadThrough {
             uc.stats().request(CacheLayer.REMOTE);
             try {
                 read = remote.read(key, watermarkKey(uc, key)).await().indefinitely();
+                remote.breaker().success();
             } catch (Throwable t) {
+                remote.breaker().failure();
                 uc.stats().miss(CacheLayer.REMOTE);
                 uc.remoteFailed(t);
             }
@@ -147,7 +149,7 @@ final class ReadThrough {
 
     private Uni<Object> reactiveLookup(UseCase uc, InvocationContext ctx, String key, long[] methodNanos) {
         long localTtl = decide(uc, CacheLayer.LOCAL);
-        long remoteTtl = remote == null ? -1 : decide(uc, CacheLayer.REMOTE);
+        long remoteTtl = remoteTtl(uc);
         if (localTtl <= 0) {
             return reactiveLoad(uc, ctx, key, remoteTtl, methodNanos);
         }
@@ -184,10 +186,12 @@ final class ReadThrough {
         return onCallerContext(remote.read(key, watermarkKey(uc, key)))
                 .onItemOrFailure().transformToUni((read, failure) -> {
                     if (failure != null) {
+                        remote.breaker().failure();
                         uc.stats().miss(CacheLayer.REMOTE);
                         uc.remoteFailed(failure);
                         return proceed(uc, ctx, methodNanos);
                     }
+                    remote.breaker().success();
                     Object hit = decode(uc, read);
                     if (hit != MISS) {
                         return Uni.createFrom().item(hit);
@@ -241,6 +245,19 @@ final class ReadThrough {
     }
 
     // ---- shared ----------------------------------------------------------------------------------------------
+
+    /** The REMOTE TTL for this call, or -1 when REMOTE is not used (no Redis, config, ramp, or server down). */
+    private long remoteTtl(UseCase uc) {
+        if (remote == null) {
+            return -1;
+        }
+        long ttl = decide(uc, CacheLayer.REMOTE);
+        if (ttl > 0 && !remote.breaker().allow()) {
+            uc.stats().disabled(CacheLayer.REMOTE, DisabledReason.SERVER_DOWN);
+            return -1;
+        }
+        return ttl;
+    }
 
     /** The call's key, or {@code null} when building it failed (counted and logged; the call falls back, R10). */
     private static String key(UseCase uc, InvocationContext ctx) {
@@ -325,7 +342,10 @@ final class ReadThrough {
         long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos));
         remote.write(key, Envelope.wrap(read.serverNowMillis(), payload), ttlMillis)
                 .subscribe().with(ok -> {
-                }, uc::remoteFailed);
+                }, failure -> {
+                    remote.breaker().failure();
+                    uc.remoteFailed(failure);
+                });
     }
 
     private static String watermarkKey(UseCase uc, String key) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -34,6 +35,8 @@ public final class RuntimeControl implements GCacheControl {
     private final RemoteLayer remote;
     private final String hash;
     private final String channel;
+    /** Bumped by every local change; a reload that raced one is dropped (the change's own announcement reloads). */
+    private final AtomicLong generation = new AtomicLong();
 
     public RuntimeControl(Map<String, UseCase> useCases, RemoteLayer remote, String prefix) {
         this.useCases = useCases;
@@ -70,6 +73,7 @@ public final class RuntimeControl implements GCacheControl {
         if (ttl != null && ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
         }
+        generation.incrementAndGet();
         uc.policy(layer).override(ttl, ramp);
         publish(useCase + "#" + layer, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|"
                 + (ramp == null ? "" : String.valueOf(ramp)));
@@ -78,6 +82,7 @@ public final class RuntimeControl implements GCacheControl {
     @Override
     public void clearOverride(String useCase, CacheLayer layer) {
         UseCase uc = known(useCase);
+        generation.incrementAndGet();
         uc.policy(layer).override(null, null);
         publish(useCase + "#" + layer, null);
     }
@@ -87,7 +92,12 @@ public final class RuntimeControl implements GCacheControl {
         if (remote == null) {
             return Uni.createFrom().voidItem();
         }
-        return remote.hashGetAll(hash).invoke(this::apply).replaceWithVoid()
+        long started = generation.get();
+        return remote.hashGetAll(hash).invoke(stored -> {
+            if (generation.get() == started) {
+                apply(stored);
+            }
+        }).replaceWithVoid()
                 .onFailure().invoke(t -> LOG.warnf("GCache could not load runtime overrides from Redis: %s", t));
     }
 

@@ -53,10 +53,16 @@ public final class RemoteLayer {
 
     private final Redis redis;
     private final Duration timeout;
+    private final RemoteBreaker breaker;
 
     public RemoteLayer(Redis redis, Duration timeout) {
         this.redis = redis;
         this.timeout = timeout;
+        this.breaker = new RemoteBreaker(Math.max(1000, timeout.toMillis() * 4));
+    }
+
+    public RemoteBreaker breaker() {
+        return breaker;
     }
 
     public Duration timeout() {
