@@ -169,8 +169,13 @@ class CachedMethodsProcessor {
     @BuildStep
     @Record(ExecutionTime.STATIC_INIT)
     SyntheticBeanBuildItem recordInvalidations(Discovery discovery, GCacheRecorder recorder,
-            BuildProducer<io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem> reflective) {
+            BuildProducer<io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem> reflective,
+            BuildProducer<io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem> classes) {
         for (InvalidateMethod m : discovery.invalidateMethods) {
+            if (m.idExtractor() != null) {
+                classes.produce(io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem
+                        .builder(m.idExtractor()).constructors().reason("GCache instantiates it at startup").build());
+            }
             reflective.produce(new io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem(
                     "GCache finds @GCacheInvalidate methods at startup", m.declaringClass(), m.methodName(),
                     m.parameterTypes().toArray(String[]::new)));
