@@ -241,10 +241,6 @@ class CachedMethodsProcessor {
                     + "); return Uni<List<T>> to cache a collected result"));
         } else if (returnType.name().equals(UNI) || returnType.name().equals(COMPLETION_STAGE)
                 || returnType.name().equals(COMPLETABLE_FUTURE)) {
-            if (returnType.name().equals(COMPLETABLE_FUTURE)) {
-                errors.add(error(declaration + ": @GCached reactive methods must declare Uni<T> or CompletionStage<T>, "
-                        + "not CompletableFuture<T> (the cached value is returned as a CompletionStage)"));
-            }
             kind = returnType.name().equals(UNI) ? "UNI" : "COMPLETION_STAGE";
             if (returnType.kind() != Type.Kind.PARAMETERIZED_TYPE) {
                 errors.add(error(declaration + ": @GCached reactive method must declare its item type, e.g. Uni<User>"));

@@ -318,7 +318,9 @@ class ReadThroughTest {
         assertThat(onEventLoop(() -> reactive.uniRemote("r"))).containsExactly(new Rec("r", 1)); // REMOTE hit
         assertThat(onEventLoop(() -> Uni.createFrom().completionStage(reactive.stage("s")))).isEqualTo(new Rec("s", 2));
         assertThat(onEventLoop(() -> Uni.createFrom().completionStage(reactive.stage("s")))).isEqualTo(new Rec("s", 2));
-        assertThat(reactive.calls).hasValue(3);
+        assertThat(onEventLoop(() -> Uni.createFrom().completionStage(reactive.future("f")))).isEqualTo(new Rec("f", 3));
+        assertThat(onEventLoop(() -> Uni.createFrom().completionStage(reactive.future("f")))).isEqualTo(new Rec("f", 3));
+        assertThat(reactive.calls).hasValue(4);
         assertThat(runtime.useCase("UniUser").stats().errors(StatLayer.REMOTE)).isZero();
     }
 

@@ -181,6 +181,12 @@ public final class Services {
             return CompletableFuture.supplyAsync(() -> new Rec(id, 2));
         }
 
+        @GCached(keyType = "user_id", id = "id", useCase = "FutureUser", localTtl = "60s", localRamp = 100)
+        public CompletableFuture<Rec> future(String id) {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(new Rec(id, 3));
+        }
+
         @GCached(keyType = "user_id", id = "id", useCase = "UniFailing", localTtl = "60s", remoteTtl = "5m", localRamp = 100, remoteRamp = 100)
         public Uni<Rec> failing(String id) {
             calls.incrementAndGet();
