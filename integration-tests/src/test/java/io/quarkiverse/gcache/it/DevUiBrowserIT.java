@@ -12,7 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.junit.jupiter.api.Test;
@@ -53,11 +56,9 @@ class DevUiBrowserIT {
                         "--window-size=1600,800", "--user-data-dir=" + Files.createTempDirectory("chromium"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
-        AtomicBoolean traffic = new AtomicBoolean(true);
-        Thread load = new Thread(() -> callUsers(base, traffic), "demo-traffic");
         ChromeDriver browser = new ChromeDriver(service, options);
+        ScheduledExecutorService load = callUsers(base);
         try {
-            load.start();
             browser.get(base + "/q/dev-ui/quarkus-gcache/use-cases");
             // rows appear, and GetUser's LOCAL layer reports calls per second and a hit rate
             await().atMost(Duration.ofSeconds(30)).until(() -> number(text(browser, "rate-GetUser-LOCAL")) > 0
@@ -74,8 +75,7 @@ class DevUiBrowserIT {
                     && text(browser, "hitrate-GetUser-REMOTE").endsWith("%"));
             Files.write(Path.of("target/devui-gcache.png"), browser.getScreenshotAs(OutputType.BYTES));
         } finally {
-            traffic.set(false);
-            load.join(10_000);
+            load.shutdownNow();
             browser.quit();
         }
     }
@@ -99,21 +99,22 @@ class DevUiBrowserIT {
         }
     }
 
-    /** A few calls per 100 ms for at most two minutes. */
-    private static void callUsers(String base, AtomicBoolean running) {
+    /** One call every 20 ms (bounded by the test's own duration). */
+    private static ScheduledExecutorService callUsers(String base) {
         HttpClient http = HttpClient.newHttpClient();
-        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        for (int i = 0; running.get() && System.nanoTime() < end; i++) {
+        AtomicInteger n = new AtomicInteger();
+        ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+        load.scheduleAtFixedRate(() -> {
             try {
-                http.send(HttpRequest.newBuilder(URI.create(base + "/users/" + (1 + i % 3))).build(),
+                http.send(HttpRequest.newBuilder(URI.create(base + "/users/" + (1 + n.getAndIncrement() % 3))).build(),
                         HttpResponse.BodyHandlers.discarding());
-                Thread.sleep(20); // pacing of the load generator, not synchronisation
             } catch (IOException e) {
                 // the app is still starting or stopping
             } catch (InterruptedException e) {
-                return;
+                Thread.currentThread().interrupt();
             }
-        }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        return load;
     }
 
     /** Finds an element by id through every shadow root of the Dev UI. */

@@ -2,8 +2,6 @@ package io.quarkiverse.gcache.test.validation;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.gcache.*;
@@ -11,16 +9,11 @@ import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkus.test.QuarkusUnitTest;
 
 /** R13: both id and @GCacheId is a build error. */
-class BothIdsTest {
+class BothIdsTest extends BuildFails {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.buildFails(Bean.class, "Bean#get", "the id is given twice",
             "parameter other");
-
-    @Test
-    void buildFails() {
-        Assertions.fail("the build must fail");
-    }
 
     @ApplicationScoped
     public static class Bean {

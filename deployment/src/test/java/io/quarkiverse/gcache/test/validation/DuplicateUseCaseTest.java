@@ -2,8 +2,6 @@ package io.quarkiverse.gcache.test.validation;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.gcache.*;
@@ -11,15 +9,10 @@ import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkus.test.QuarkusUnitTest;
 
 /** R13: two methods with one use case name (overloads with the default name) are a build error. */
-class DuplicateUseCaseTest {
+class DuplicateUseCaseTest extends BuildFails {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.buildFails(Bean.class, "Duplicate GCache use case", "Bean.get", "Bean#get");
-
-    @Test
-    void buildFails() {
-        Assertions.fail("the build must fail");
-    }
 
     @ApplicationScoped
     public static class Bean {

@@ -2,8 +2,6 @@ package io.quarkiverse.gcache.test.validation;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkiverse.gcache.*;
@@ -11,15 +9,10 @@ import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkus.test.QuarkusUnitTest;
 
 /** R13: an id that names no parameter is a build error naming class, method and the parameters. */
-class IdNamesNoParameterTest {
+class IdNamesNoParameterTest extends BuildFails {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.buildFails(Bean.class, "Bean#get", "userId", "names no parameter", "[id]");
-
-    @Test
-    void buildFails() {
-        Assertions.fail("the build must fail");
-    }
 
     @ApplicationScoped
     public static class Bean {
