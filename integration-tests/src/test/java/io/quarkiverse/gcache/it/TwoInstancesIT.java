@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,27 +54,39 @@ class TwoInstancesIT {
     }
 
     @Test
-    void anInvalidationOnOneInstanceReachesTheOther() {
+    void anInvalidationOnOneInstanceReachesTheOther() throws Exception {
         given().baseUri(a).get("/users/7").then().statusCode(200);
         given().baseUri(b).get("/users/7").then().statusCode(200);
         given().baseUri(b).get("/users/7").then().statusCode(200); // B now serves user 7 from LOCAL
 
+        // A plain HTTP client: the measured delay should be GCache's, not a JSON library's
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest readB = HttpRequest.newBuilder(URI.create(b + "/users/7")).build();
         List<Long> delays = new ArrayList<>();
+        List<Long> firstReads = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String name = "Seven " + i;
             given().baseUri(a).contentType("application/json").body("{\"name\":\"" + name + "\"}").put("/users/7")
                     .then().statusCode(200);
             long written = System.nanoTime();
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
-                    .until(() -> name.equals(given().baseUri(b).get("/users/7").jsonPath().getString("name")));
+            String expected = "\"name\":\"" + name + "\"";
+            int[] reads = { 0 };
+            await().atMost(Duration.ofSeconds(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        reads[0]++;
+                        return http.send(readB, HttpResponse.BodyHandlers.ofString()).body().contains(expected);
+                    });
             delays.add(System.nanoTime() - written);
+            firstReads.add((long) reads[0]);
             // and B keeps serving the new name from its cache, not from a stale layer
-            assertThat(given().baseUri(b).get("/users/7").jsonPath().getString("name")).isEqualTo(name);
+            assertThat(http.send(readB, HttpResponse.BodyHandlers.ofString()).body()).contains(expected);
         }
         Collections.sort(delays);
-        System.out.printf("GCACHE two instances: propagation delay over %d invalidations: p50=%.2f ms p99=%.2f ms "
-                + "max=%.2f ms%n", delays.size(), delays.get(delays.size() / 2) / 1e6,
-                delays.get((int) (delays.size() * 0.99)) / 1e6, delays.get(delays.size() - 1) / 1e6);
+        long firstTry = firstReads.stream().filter(r -> r == 1).count();
+        System.out.printf("GCACHE two instances: time from A's write response to B serving the new value, over %d "
+                + "invalidations: p50=%.2f ms p99=%.2f ms max=%.2f ms; B's first read was already fresh %d times%n",
+                delays.size(), delays.get(delays.size() / 2) / 1e6, delays.get((int) (delays.size() * 0.99)) / 1e6,
+                delays.get(delays.size() - 1) / 1e6, firstTry);
     }
 
     private static String launch() throws Exception {
