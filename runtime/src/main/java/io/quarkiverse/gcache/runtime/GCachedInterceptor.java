@@ -10,7 +10,6 @@ import io.quarkiverse.gcache.GCached;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
-import io.quarkus.arc.ArcInvocationContext;
 
 /**
  * Entry of every {@code @GCached} call. The build has written the resolved use case name into the binding, so
@@ -27,7 +26,7 @@ public class GCachedInterceptor {
 
     @AroundInvoke
     Object intercept(InvocationContext ctx) throws Exception {
-        GCached binding = ArcInvocationContext.findIterceptorBinding(ctx, GCached.class);
+        GCached binding = ctx.getInterceptorBinding(GCached.class);
         UseCase useCase = binding == null ? null : runtime.useCase(binding.useCase());
         if (useCase == null) {
             return ctx.proceed();
