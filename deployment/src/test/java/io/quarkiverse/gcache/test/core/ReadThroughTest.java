@@ -40,7 +40,8 @@ class ReadThroughTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Services.class, Services.Rec.class, Services.Users.class,
-            Services.Ramps.class, Services.Provider.class, Services.Values.class, Services.Reactive.class)
+            Services.Ramps.class, Services.Provider.class, Services.Values.class, Services.Reactive.class,
+            Services.EnabledFacade.class)
             .overrideConfigKey("quarkus.gcache.use-case.\"RampFromProperties\".local.ramp", "100")
             .overrideConfigKey("quarkus.gcache.use-case.\"RampFromProvider\".local.ramp", "0");
 
@@ -58,6 +59,8 @@ class ReadThroughTest {
     Services.Values values;
     @Inject
     Services.Reactive reactive;
+    @Inject
+    Services.EnabledFacade facade;
     @Inject
     Vertx vertx;
 
@@ -116,6 +119,22 @@ class ReadThroughTest {
         }
         assertThat(gcache.isEnabled()).isFalse();
         assertThat(users.calls).hasValue(3);
+    }
+
+    @Test
+    void gcacheEnabledOnABeanMethodEnablesItsCallsAndTheUniItReturns() {
+        assertThat(facade.user("9")).isEqualTo("user-9");
+        assertThat(facade.user("9")).isEqualTo("user-9");
+        assertThat(users.calls).hasValue(1);
+        assertThat(gcache.isEnabled()).isFalse();
+
+        Uni<Rec> first = facade.lazyUni("l");
+        Uni<Rec> second = facade.lazyUni("l");
+        assertThat(first.await().indefinitely()).isEqualTo(new Rec("l", 1)); // subscribed outside any scope
+        assertThat(second.await().indefinitely()).isEqualTo(new Rec("l", 1));
+        assertThat(reactive.calls).hasValue(1);
+        users.get("9"); // outside: not cached
+        assertThat(users.calls).hasValue(2);
     }
 
     @Test

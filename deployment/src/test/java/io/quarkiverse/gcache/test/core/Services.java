@@ -155,6 +155,26 @@ public final class Services {
         }
     }
 
+    /** A non-resource bean whose methods enable caching for what they call (R1, @GCacheEnabled interceptor). */
+    @Singleton
+    public static class EnabledFacade {
+        @jakarta.inject.Inject
+        Users users;
+        @jakarta.inject.Inject
+        Reactive reactive;
+
+        @io.quarkiverse.gcache.GCacheEnabled
+        public String user(String id) {
+            return users.get(id);
+        }
+
+        /** The cached call happens only when the returned Uni is subscribed, after this method returned. */
+        @io.quarkiverse.gcache.GCacheEnabled
+        public Uni<Rec> lazyUni(String id) {
+            return Uni.createFrom().deferred(() -> reactive.uni(id));
+        }
+    }
+
     @Singleton
     public static class Reactive {
         public final AtomicInteger calls = new AtomicInteger();

@@ -137,7 +137,7 @@ class InvalidationTest {
 
     @Test
     void raceWithAFutureBufferNeverServesTheOldValueAfterTheBuffer() throws Exception {
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 10; round++) {
             String id = "b" + round;
             profiles.source.put(id, "old");
             AtomicBoolean stop = new AtomicBoolean();
