@@ -15,7 +15,10 @@ import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkus.test.QuarkusUnitTest;
 
-/** quarkus.gcache.remote.client-name selects a named Quarkus Redis client; the default one is not used. */
+/**
+ * quarkus.gcache.remote.client-name selects a named Quarkus Redis client (the default one is not used), and
+ * quarkus.gcache.urn-prefix replaces {@code urn} in every key (R4).
+ */
 class NamedClientTest {
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
@@ -25,6 +28,7 @@ class NamedClientTest {
             .withApplicationRoot(jar -> jar.addClasses(Bean.class, GCacheApps.class, PrivateRedis.class))
             .overrideConfigKey("quarkus.redis.devservices.enabled", "false")
             .overrideConfigKey("quarkus.gcache.remote.client-name", "cache")
+            .overrideConfigKey("quarkus.gcache.urn-prefix", "users-api")
             .overrideConfigKey("quarkus.redis.cache.hosts", REDIS.uri() + "/3");
 
     @Inject
@@ -40,10 +44,10 @@ class NamedClientTest {
         await().until(() -> {
             // PrivateRedis.call opens a connection per command, so select the database in a script
             Object n = REDIS.call("EVAL", "redis.call('SELECT', 3) return redis.call('EXISTS', KEYS[1])", "1",
-                    "{urn:k:1}#NamedClientGet");
+                    "{users-api:k:1}#NamedClientGet");
             return Long.valueOf(1).equals(n);
         });
-        assertThat(REDIS.call("EXISTS", "{urn:k:1}#NamedClientGet")).isEqualTo(0L); // not in db 0
+        assertThat(REDIS.call("EXISTS", "{users-api:k:1}#NamedClientGet")).isEqualTo(0L); // not in db 0
     }
 
     @Singleton
