@@ -41,7 +41,10 @@ public interface GCache {
     /** Non-blocking invalidation with a future buffer; the {@code Uni} fails when Redis could not be written. */
     Uni<Void> invalidateAsync(String keyType, String id, Duration futureBuffer);
 
-    /** Empties LOCAL on this instance and removes this extension's keys from Redis (by prefix, with SCAN; R15). */
+    /**
+     * Empties LOCAL on this instance and removes this extension's keys from Redis (by prefix, with SCAN; R15). Never
+     * throws: a Redis failure is logged. On a Vert.x event loop it does not wait for Redis.
+     */
     void flushAll();
 
     /** Removes one entry from every layer; {@code true} when something was removed. */

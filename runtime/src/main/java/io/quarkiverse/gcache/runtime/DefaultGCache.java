@@ -54,6 +54,9 @@ public class DefaultGCache implements GCache {
     @Override
     public boolean invalidate(String keyType, String id, Duration futureBuffer) {
         Uni<Void> remote = invalidateAsync(keyType, id, futureBuffer);
+        if (runtime.remote() == null) {
+            return true; // LOCAL only: done
+        }
         if (Context.isOnEventLoopThread()) {
             // Cannot wait here; the write still happens. Use invalidateAsync to learn its outcome.
             remote.subscribe().with(ok -> {
@@ -90,7 +93,19 @@ public class DefaultGCache implements GCache {
             String prefix = RemoteLayer.globEscape(runtime.urnPrefix());
             patterns.add(prefix + ":*");
             patterns.add("{" + prefix + ":*");
-            remote.deleteMatching(patterns).await().indefinitely();
+            Uni<Void> deleted = remote.deleteMatching(patterns)
+                    .onFailure().invoke(t -> LOG.warnf("GCache could not flush Redis (LOCAL was flushed): %s", t));
+            if (Context.isOnEventLoopThread()) {
+                deleted.subscribe().with(ok -> {
+                }, failure -> {
+                });
+            } else {
+                try {
+                    deleted.await().indefinitely();
+                } catch (RuntimeException e) {
+                    // logged above; flushAll never throws
+                }
+            }
         }
     }
 

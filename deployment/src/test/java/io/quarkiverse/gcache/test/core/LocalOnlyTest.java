@@ -50,6 +50,15 @@ class LocalOnlyTest {
         }
         assertThat(bean.calls).hasValue(1);
         assertThat(runtime.useCase("LocalOnlyGet").stats().requests(StatLayer.REMOTE)).isZero();
+
+        // without Redis, invalidation is local-only and reports success (R8)
+        assertThat(gcache.invalidate("k", "1")).isTrue();
+        try (GCache.Scope scope = gcache.enable()) {
+            bean.get("1");
+        }
+        assertThat(bean.calls).hasValue(2);
+        gcache.flushAll();
+        assertThat(runtime.useCase("LocalOnlyGet").localLayer().size()).isZero();
     }
 
     @Singleton
