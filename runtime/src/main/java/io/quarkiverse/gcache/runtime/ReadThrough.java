@@ -102,7 +102,7 @@ final class ReadThrough {
             if (read != null) {
                 Object hit = decode(uc, read);
                 if (hit != MISS) {
-                    fillLocal(claim, hit, localTtl, key, start);
+                    fillLocal(uc, claim, hit, localTtl, key, start);
                     uc.meters().get(System.nanoTime() - start);
                     return hit;
                 }
@@ -120,7 +120,7 @@ final class ReadThrough {
         }
         long m1 = System.nanoTime();
         uc.meters().fallback(m1 - m0);
-        fillLocal(claim, value, localTtl, key, start);
+        fillLocal(uc, claim, value, localTtl, key, start);
         if (read != null) {
             store(uc, key, value, read, remoteTtl);
         }
@@ -164,7 +164,7 @@ final class ReadThrough {
                 // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
                 entry = claim;
                 reactiveLoad(uc, ctx, key, remoteTtl, methodNanos).subscribe().with(
-                        value -> fillLocal(claim, value, localTtl, key, start),
+                        value -> fillLocal(uc, claim, value, localTtl, key, start),
                         failure -> {
                             uc.localLayer().release(key, claim);
                             claim.completeExceptionally(failure);
@@ -286,10 +286,12 @@ final class ReadThrough {
         return -1;
     }
 
-    private static void fillLocal(CompletableFuture<LocalEntry> claim, Object value, long localTtl, String key,
-            long start) {
+    private static void fillLocal(UseCase uc, CompletableFuture<LocalEntry> claim, Object value, long localTtl,
+            String key, long start) {
         if (claim != null) {
-            claim.complete(new LocalEntry(value, localTtl, Urns.entityOf(key), start));
+            String entity = Urns.entityOf(key);
+            claim.complete(new LocalEntry(value, localTtl, entity, start));
+            uc.localLayer().index(key, entity);
         }
     }
 

@@ -196,11 +196,14 @@ class InvalidationTest {
     @Test
     void aMessageFromAnotherInstanceDropsLocalEntries() {
         profiles.source.put("7", "old");
+        profiles.source.put("70", "other");
         read("7");
+        read("70");
         profiles.source.put("7", "new");
         // What instance B publishes when it invalidates user 7 (its watermark write is not needed for LOCAL)
         REDIS.call("PUBLISH", runtime.invalidator().channel(), "other-instance|0|user_id|{urn:user_id:7}");
-        await().until(() -> runtime.useCase("Profile").localLayer().size() == 0);
+        await().until(() -> !runtime.useCase("Profile").localLayer().asMap().containsKey("{urn:user_id:7}#Profile"));
+        assertThat(runtime.useCase("Profile").localLayer().asMap()).containsOnlyKeys("{urn:user_id:70}#Profile");
         REDIS.call("DEL", "{urn:user_id:7}#Profile");
         assertThat(read("7")).isEqualTo("new");
     }

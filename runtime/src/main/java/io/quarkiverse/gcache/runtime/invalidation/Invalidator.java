@@ -100,12 +100,8 @@ public final class Invalidator {
 
     private void applyLocal(String keyType, String entity, long bufferMillis) {
         log.record(entity, TimeUnit.MILLISECONDS.toNanos(bufferMillis));
-        String untracked = entity.substring(1, entity.length() - 1);
         for (UseCase uc : byKeyType.getOrDefault(keyType, List.of())) {
-            String start = uc.keys().tracked() ? entity : untracked;
-            uc.localLayer().asMap().keySet().removeIf(k -> k.startsWith(start)
-                    && (k.length() == start.length() || k.charAt(start.length()) == '?' || k.charAt(start.length()) == '#'
-                            || k.charAt(start.length() - 1) == '}'));
+            uc.localLayer().invalidateEntity(entity);
         }
         stats.invalidated(keyType, CacheLayer.LOCAL);
     }

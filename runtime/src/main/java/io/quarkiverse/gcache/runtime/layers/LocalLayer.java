@@ -1,11 +1,14 @@
 package io.quarkiverse.gcache.runtime.layers;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 
 /**
  * The LOCAL layer of one use case: a bounded Caffeine cache whose entries each carry the TTL that was in force
@@ -18,12 +21,46 @@ import com.github.benmanes.caffeine.cache.Expiry;
 public final class LocalLayer {
 
     private final AsyncCache<String, LocalEntry> cache;
+    /** Keys per entity, so an invalidation touches only that entity's entries (R8) instead of scanning. */
+    private final ConcurrentHashMap<String, Set<String>> keysByEntity = new ConcurrentHashMap<>();
 
     public LocalLayer(long maximumSize) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfter(new PerEntryTtl())
+                .removalListener((String key, LocalEntry entry, RemovalCause cause) -> {
+                    if (entry != null && cause != RemovalCause.REPLACED) {
+                        unindex(entry.entity(), key);
+                    }
+                })
                 .buildAsync();
+    }
+
+    /**
+     * Records that {@code key} holds a value of {@code entity}. Called after the entry is filled; an entry filled
+     * while its entity is being invalidated may be missed here, which the invalidation log covers (it is stale).
+     */
+    public void index(String key, String entity) {
+        keysByEntity.computeIfAbsent(entity, e -> ConcurrentHashMap.newKeySet()).add(key);
+    }
+
+    /** Drops every entry of {@code entity}; returns how many keys it had. */
+    public int invalidateEntity(String entity) {
+        Set<String> keys = keysByEntity.remove(entity);
+        if (keys == null) {
+            return 0;
+        }
+        for (String key : keys) {
+            cache.asMap().remove(key);
+        }
+        return keys.size();
+    }
+
+    private void unindex(String entity, String key) {
+        keysByEntity.computeIfPresent(entity, (e, keys) -> {
+            keys.remove(key);
+            return keys.isEmpty() ? null : keys;
+        });
     }
 
     /** The entry's future (maybe still computing), or {@code null} on a miss. */
@@ -53,6 +90,7 @@ public final class LocalLayer {
 
     public void clear() {
         cache.synchronous().invalidateAll();
+        keysByEntity.clear();
     }
 
     public long size() {
