@@ -45,8 +45,14 @@ public class SlowDatabase {
                 new Post(String.valueOf(i), String.valueOf(1 + i % 20), "Post " + i)));
     }
 
+    /** Reads, then pays the latency (as a slow response does): a write during it is not seen by this read. */
     public User findUser(String id) {
+        User user = readUser(id);
         query();
+        return user;
+    }
+
+    private User readUser(String id) {
         if (sharedDir.isPresent()) {
             Path file = sharedDir.get().resolve("user-" + id);
             if (Files.exists(file)) {

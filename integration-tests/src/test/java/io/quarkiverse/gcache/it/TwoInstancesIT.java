@@ -36,13 +36,16 @@ class TwoInstancesIT {
     static final List<Process> PROCESSES = new ArrayList<>();
     static String a;
     static String b;
+    /** A third instance whose "database" answers after 400 ms, to widen the read/write race. */
+    static String slow;
     static Path database;
 
     @BeforeAll
     static void start() throws Exception {
         database = Files.createTempDirectory("gcache-demo-db");
-        a = launch();
-        b = launch();
+        a = launch("1ms");
+        b = launch("1ms");
+        slow = launch("400ms");
     }
 
     @AfterAll
@@ -89,11 +92,36 @@ class TwoInstancesIT {
                 delays.get(delays.size() - 1) / 1e6, firstTry);
     }
 
-    private static String launch() throws Exception {
+    /**
+     * R6a across processes: the slow instance reads user 8, then (while its read is still in flight) A renames the
+     * user; the slow read returns the old name to its caller, and afterwards every instance serves the new one.
+     */
+    @Test
+    void aReadRacingAWriteLeavesNoStaleValueOnAnyInstance() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        given().baseUri(a).contentType("application/json").body("{\"name\":\"Eight old\"}").put("/users/8").then()
+                .statusCode(200);
+        long queries = Long.parseLong(given().baseUri(slow).get("/db/queries").asString());
+        var racingRead = http.sendAsync(HttpRequest.newBuilder(URI.create(slow + "/users/8")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // the slow instance has read the user and is now waiting out its database latency
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Long.parseLong(given().baseUri(slow).get("/db/queries").asString()) > queries);
+        given().baseUri(a).contentType("application/json").body("{\"name\":\"Eight new\"}").put("/users/8").then()
+                .statusCode(200);
+        assertThat(racingRead.get(10, TimeUnit.SECONDS).body()).contains("\"name\":\"Eight old\""); // its caller's
+
+        for (String instance : List.of(slow, a, b, slow)) {
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(instance + "/users/8")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).as(instance).contains("\"name\":\"Eight new\"");
+        }
+    }
+
+    private static String launch(String dbLatency) throws Exception {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Dquarkus.http.port=" + port, "-Dquarkus.redis.hosts=" + REDIS.uri(),
-                "-Ddemo.db.latency=1ms", "-Ddemo.db.shared-dir=" + database, "-jar",
+                "-Ddemo.db.latency=" + dbLatency, "-Ddemo.db.shared-dir=" + database, "-jar",
                 new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath())
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/two-instances-" + port + ".log"))
