@@ -1,21 +1,20 @@
 package io.quarkiverse.gcache.deployment;
 
+import java.util.Optional;
+
 import io.quarkiverse.gcache.runtime.metrics.MicrometerBinding;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
-import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
-import io.quarkus.deployment.Capabilities;
-import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.metrics.MetricsCapabilityBuildItem;
+import io.quarkus.runtime.metrics.MetricsFactory;
 
 /** R16: the Micrometer binding, only when the application has Micrometer. */
 class MetricsProcessor {
 
     @BuildStep
-    void micrometer(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
-        // quarkus-micrometer provides the metrics capability; the class check excludes other metrics extensions
-        if (capabilities.isPresent(Capability.METRICS)
-                && QuarkusClassLoader.isClassPresentAtRuntime("io.micrometer.core.instrument.MeterRegistry")) {
+    void micrometer(Optional<MetricsCapabilityBuildItem> metrics, BuildProducer<AdditionalBeanBuildItem> beans) {
+        if (metrics.isPresent() && metrics.get().metricsSupported(MetricsFactory.MICROMETER)) {
             beans.produce(AdditionalBeanBuildItem.unremovableOf(MicrometerBinding.class));
         }
     }
