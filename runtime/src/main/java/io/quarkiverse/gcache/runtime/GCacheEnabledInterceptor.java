@@ -1,7 +1,5 @@
 package io.quarkiverse.gcache.runtime;
 
-import java.util.concurrent.CompletionStage;
-
 import jakarta.annotation.Priority;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
@@ -30,7 +28,7 @@ public class GCacheEnabledInterceptor {
         try (GCache.Scope scope = EnableScopes.open(true)) {
             result = ctx.proceed();
         }
-        if (result instanceof Uni<?> uni && !(result instanceof CompletionStage<?>)) {
+        if (result instanceof Uni<?> uni) {
             return new EnabledUni<>(uni);
         }
         return result;
