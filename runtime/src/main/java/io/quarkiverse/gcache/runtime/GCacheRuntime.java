@@ -1,6 +1,5 @@
 package io.quarkiverse.gcache.runtime;
 
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,36 +20,25 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheConfigProvider;
-import io.quarkiverse.gcache.GCacheControl;
-import io.quarkiverse.gcache.GCacheKeyAdapter;
-import io.quarkiverse.gcache.GCacheSerializer;
 import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
-import io.quarkiverse.gcache.runtime.control.LayerPolicy;
 import io.quarkiverse.gcache.runtime.control.RuntimeControl;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidateMethod;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
 import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
-import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
 import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
-import io.quarkiverse.gcache.runtime.layers.JsonSerializer;
-import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
-import io.quarkiverse.gcache.runtime.layers.ValueTypes;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
 import io.quarkus.redis.client.RedisClientName;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.vertx.mutiny.redis.client.Redis;
 
 /**
@@ -77,7 +65,6 @@ public class GCacheRuntime {
     @Inject
     io.vertx.core.Vertx vertx;
 
-    private ObjectMapper valueMapper;
     private Map<String, UseCase> useCases;
     private Map<java.lang.reflect.Method, Invalidation> invalidations;
     private RemoteLayer remote;
@@ -89,12 +76,11 @@ public class GCacheRuntime {
     @PostConstruct
     void init() {
         remote = connectRemote();
-        GCacheConfigProvider provider = providers.isResolvable() ? providers.get() : null;
-        valueMapper = withValueModules(objectMapper);
-        JsonSerializer json = new JsonSerializer(valueMapper);
+        UseCaseFactory factory = new UseCaseFactory(config, providers.isResolvable() ? providers.get() : null,
+                objectMapper);
         Map<String, UseCase> all = new LinkedHashMap<>();
         for (CachedMethod m : cachedMethods.methods()) {
-            all.put(m.useCase(), assemble(m, provider, json));
+            all.put(m.useCase(), factory.create(m));
         }
         useCases = Collections.unmodifiableMap(all);
         InvalidationLog log = new InvalidationLog(TimeUnit.HOURS.toNanos(1));
@@ -110,7 +96,7 @@ public class GCacheRuntime {
         Map<java.lang.reflect.Method, Invalidation> byMethod = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {
             IdExtractor id = m.idExtractor() == null ? new ParameterIdExtractor(m.idParameter())
-                    : instance(m.idExtractor(), IdExtractor.class);
+                    : UseCaseFactory.instance(m.idExtractor(), IdExtractor.class);
             byMethod.put(findMethod(m), new Invalidation(m, id));
         }
         invalidations = byMethod;
@@ -206,97 +192,6 @@ public class GCacheRuntime {
 
     ReadThrough readThrough() {
         return readThrough;
-    }
-
-    private UseCase assemble(CachedMethod m, GCacheConfigProvider provider, JsonSerializer json) {
-        GCacheConfig.UseCase props = config.useCase().get(m.useCase());
-        LayerPolicy local = policy(m.useCase(), CacheLayer.LOCAL, props == null ? null : props.local(), m.localTtl(),
-                m.localRamp(), provider);
-        LayerPolicy remotePolicy = policy(m.useCase(), CacheLayer.REMOTE, props == null ? null : props.remote(),
-                m.remoteTtl(), m.remoteRamp(), provider);
-        KeyBuilder keys = new KeyBuilder(config.urnPrefix(), m.keyType(), m.tracked(), idExtractor(m),
-                m.argNames().toArray(String[]::new), m.argIndexes().stream().mapToInt(Integer::intValue).toArray(),
-                adapters(m), m.useCase());
-        Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
-        GCacheSerializer serializer = m.serializer().isEmpty() ? json : instance(m.serializer(), GCacheSerializer.class);
-        return new UseCase(m.useCase(), m.keyType(), m.declaration(), UseCase.Kind.valueOf(m.kind()), keys, valueType,
-                serializer, local, remotePolicy, new LocalLayer(config.local().maximumSize()));
-    }
-
-    /**
-     * R14 promises Optional and java.time values round-trip; the application's mapper keeps its settings but gets
-     * those modules on a copy if it lacks them.
-     */
-    private static ObjectMapper withValueModules(ObjectMapper mapper) {
-        Jdk8Module jdk8 = new Jdk8Module();
-        JavaTimeModule time = new JavaTimeModule();
-        boolean hasJdk8 = mapper.getRegisteredModuleIds().contains(jdk8.getTypeId());
-        boolean hasTime = mapper.getRegisteredModuleIds().contains(time.getTypeId());
-        if (hasJdk8 && hasTime) {
-            return mapper;
-        }
-        ObjectMapper copy = mapper.copy();
-        if (!hasJdk8) {
-            copy.registerModule(jdk8);
-        }
-        if (!hasTime) {
-            copy.registerModule(time);
-        }
-        return copy;
-    }
-
-    private static LayerPolicy policy(String useCase, CacheLayer layer, GCacheConfig.Layer props, String annotationTtl,
-            int annotationRamp, GCacheConfigProvider provider) {
-        Duration ttl = annotationTtl.isEmpty() ? null : DurationConverter.parseDuration(annotationTtl);
-        int ramp = annotationRamp;
-        GCacheControl.Source ttlSource = GCacheControl.Source.ANNOTATION;
-        GCacheControl.Source rampSource = GCacheControl.Source.ANNOTATION;
-        if (props != null) {
-            if (props.ttl().isPresent()) {
-                ttl = props.ttl().get();
-                ttlSource = GCacheControl.Source.PROPERTIES;
-            }
-            if (props.ramp().isPresent()) {
-                ramp = props.ramp().getAsInt();
-                rampSource = GCacheControl.Source.PROPERTIES;
-            }
-            if (ramp > 100 || (props.ramp().isPresent() && ramp < 0)) {
-                throw new IllegalArgumentException("quarkus.gcache.use-case.\"" + useCase + "\"."
-                        + layer.name().toLowerCase() + ".ramp must be between 0 and 100, got " + ramp);
-            }
-        }
-        return new LayerPolicy(useCase, layer, ttl, ttlSource, ramp, rampSource, provider);
-    }
-
-    private static IdExtractor idExtractor(CachedMethod m) {
-        return m.idExtractor() == null ? new ParameterIdExtractor(m.idParameter())
-                : instance(m.idExtractor(), IdExtractor.class);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static GCacheKeyAdapter<Object>[] adapters(CachedMethod m) {
-        GCacheKeyAdapter<Object>[] adapters = new GCacheKeyAdapter[m.argAdapters().size()];
-        for (int i = 0; i < adapters.length; i++) {
-            String name = m.argAdapters().get(i);
-            adapters[i] = name.isEmpty() ? null : instance(name, GCacheKeyAdapter.class);
-        }
-        return adapters;
-    }
-
-    /** The CDI bean of that class if there is one, else an instance made with its no-arg constructor. */
-    private static <T> T instance(String className, Class<T> type) {
-        try {
-            Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
-            InstanceHandle<?> bean = Arc.container().instance(c);
-            if (bean.isAvailable()) {
-                return type.cast(bean.get());
-            }
-            var constructor = c.getDeclaredConstructor();
-            constructor.setAccessible(true);
-            return type.cast(constructor.newInstance());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("GCache cannot instantiate " + className, e);
-        }
     }
 
     private RemoteLayer connectRemote() {

@@ -1,0 +1,135 @@
+package io.quarkiverse.gcache.runtime;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.quarkiverse.gcache.CacheLayer;
+import io.quarkiverse.gcache.GCacheConfigProvider;
+import io.quarkiverse.gcache.GCacheControl;
+import io.quarkiverse.gcache.GCacheKeyAdapter;
+import io.quarkiverse.gcache.GCacheSerializer;
+import io.quarkiverse.gcache.runtime.control.GCacheConfig;
+import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.keys.IdExtractor;
+import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
+import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
+import io.quarkiverse.gcache.runtime.layers.JsonSerializer;
+import io.quarkiverse.gcache.runtime.layers.LocalLayer;
+import io.quarkiverse.gcache.runtime.layers.ValueTypes;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.InstanceHandle;
+import io.quarkus.runtime.configuration.DurationConverter;
+
+/**
+ * Turns the recorded {@link CachedMethod}s into {@link UseCase}s at startup: merges annotation and
+ * {@code application.properties} (R3), builds the key builder (R4), loads the value type (R14) and instantiates
+ * adapters and serializers once.
+ */
+final class UseCaseFactory {
+
+    private final GCacheConfig config;
+    private final GCacheConfigProvider provider;
+    private final JsonSerializer json;
+
+    UseCaseFactory(GCacheConfig config, GCacheConfigProvider provider, ObjectMapper applicationMapper) {
+        this.config = config;
+        this.provider = provider;
+        this.json = new JsonSerializer(withValueModules(applicationMapper));
+    }
+
+    /** One use case from what the build recorded about its method and the run-time configuration. */
+    UseCase create(CachedMethod m) {
+        GCacheConfig.UseCase props = config.useCase().get(m.useCase());
+        LayerPolicy local = policy(m.useCase(), CacheLayer.LOCAL, props == null ? null : props.local(), m.localTtl(),
+                m.localRamp(), provider);
+        LayerPolicy remotePolicy = policy(m.useCase(), CacheLayer.REMOTE, props == null ? null : props.remote(),
+                m.remoteTtl(), m.remoteRamp(), provider);
+        KeyBuilder keys = new KeyBuilder(config.urnPrefix(), m.keyType(), m.tracked(), idExtractor(m),
+                m.argNames().toArray(String[]::new), m.argIndexes().stream().mapToInt(Integer::intValue).toArray(),
+                adapters(m), m.useCase());
+        Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
+        GCacheSerializer serializer = m.serializer().isEmpty() ? json : instance(m.serializer(), GCacheSerializer.class);
+        return new UseCase(m.useCase(), m.keyType(), m.declaration(), UseCase.Kind.valueOf(m.kind()), keys, valueType,
+                serializer, local, remotePolicy, new LocalLayer(config.local().maximumSize()));
+    }
+
+    /**
+     * R14 promises Optional and java.time values round-trip; the application's mapper keeps its settings but gets
+     * those modules on a copy if it lacks them.
+     */
+    private static ObjectMapper withValueModules(ObjectMapper mapper) {
+        Jdk8Module jdk8 = new Jdk8Module();
+        JavaTimeModule time = new JavaTimeModule();
+        boolean hasJdk8 = mapper.getRegisteredModuleIds().contains(jdk8.getTypeId());
+        boolean hasTime = mapper.getRegisteredModuleIds().contains(time.getTypeId());
+        if (hasJdk8 && hasTime) {
+            return mapper;
+        }
+        ObjectMapper copy = mapper.copy();
+        if (!hasJdk8) {
+            copy.registerModule(jdk8);
+        }
+        if (!hasTime) {
+            copy.registerModule(time);
+        }
+        return copy;
+    }
+
+    private static LayerPolicy policy(String useCase, CacheLayer layer, GCacheConfig.Layer props, String annotationTtl,
+            int annotationRamp, GCacheConfigProvider provider) {
+        Duration ttl = annotationTtl.isEmpty() ? null : DurationConverter.parseDuration(annotationTtl);
+        int ramp = annotationRamp;
+        GCacheControl.Source ttlSource = GCacheControl.Source.ANNOTATION;
+        GCacheControl.Source rampSource = GCacheControl.Source.ANNOTATION;
+        if (props != null) {
+            if (props.ttl().isPresent()) {
+                ttl = props.ttl().get();
+                ttlSource = GCacheControl.Source.PROPERTIES;
+            }
+            if (props.ramp().isPresent()) {
+                ramp = props.ramp().getAsInt();
+                rampSource = GCacheControl.Source.PROPERTIES;
+            }
+            if (ramp > 100 || (props.ramp().isPresent() && ramp < 0)) {
+                throw new IllegalArgumentException("quarkus.gcache.use-case.\"" + useCase + "\"."
+                        + layer.name().toLowerCase() + ".ramp must be between 0 and 100, got " + ramp);
+            }
+        }
+        return new LayerPolicy(useCase, layer, ttl, ttlSource, ramp, rampSource, provider);
+    }
+
+    private static IdExtractor idExtractor(CachedMethod m) {
+        return m.idExtractor() == null ? new ParameterIdExtractor(m.idParameter())
+                : instance(m.idExtractor(), IdExtractor.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static GCacheKeyAdapter<Object>[] adapters(CachedMethod m) {
+        GCacheKeyAdapter<Object>[] adapters = new GCacheKeyAdapter[m.argAdapters().size()];
+        for (int i = 0; i < adapters.length; i++) {
+            String name = m.argAdapters().get(i);
+            adapters[i] = name.isEmpty() ? null : instance(name, GCacheKeyAdapter.class);
+        }
+        return adapters;
+    }
+
+    /** The CDI bean of that class if there is one, else an instance made with its no-arg constructor. */
+    static <T> T instance(String className, Class<T> type) {
+        try {
+            Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+            InstanceHandle<?> bean = Arc.container().instance(c);
+            if (bean.isAvailable()) {
+                return type.cast(bean.get());
+            }
+            var constructor = c.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return type.cast(constructor.newInstance());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("GCache cannot instantiate " + className, e);
+        }
+    }
+}
