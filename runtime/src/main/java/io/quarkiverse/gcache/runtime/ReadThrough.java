@@ -354,8 +354,7 @@ final class ReadThrough {
         if (!uc.keys().tracked()) {
             return null;
         }
-        int end = key.indexOf('}');
-        return key.substring(0, end + 1) + "#watermark";
+        return Urns.entityOf(key) + "#" + Urns.WATERMARK;
     }
 
     private static LocalEntry await(CompletableFuture<LocalEntry> entry) throws Exception {

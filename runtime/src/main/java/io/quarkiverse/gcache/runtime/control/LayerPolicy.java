@@ -136,10 +136,6 @@ public final class LayerPolicy {
         return largestTtlUsed;
     }
 
-    public CacheLayer layer() {
-        return layer;
-    }
-
     public Duration staticTtl() {
         return staticTtl;
     }

@@ -39,12 +39,6 @@ public final class InvalidationLog {
         return until != null && entry.startNanos() - until <= 0;
     }
 
-    /** Whether a value of {@code entity} whose computation starts now would already be stale (inside a buffer). */
-    public boolean inBuffer(String entity) {
-        Long until = invalidUntil.get(entity);
-        return until != null && System.nanoTime() - until <= 0;
-    }
-
     public void retention(long nanos) {
         retentionNanos = Math.max(retentionNanos, nanos);
     }
@@ -54,7 +48,4 @@ public final class InvalidationLog {
         invalidUntil.values().removeIf(until -> until - horizon < 0);
     }
 
-    public void clear() {
-        invalidUntil.clear();
-    }
 }

@@ -54,10 +54,6 @@ public final class Invalidator {
         return stats;
     }
 
-    public InvalidationLog log() {
-        return log;
-    }
-
     public String channel() {
         return channel;
     }

@@ -34,7 +34,7 @@ public final class KeyBuilder {
 
     public String build(Object[] params) {
         StringBuilder sb = new StringBuilder(sizeHint);
-        Urns.appendEntity(sb, prefix, keyType, idString(params), tracked);
+        Urns.appendEntity(sb, prefix, keyType, KeyValues.toKeyString(id.extract(params)), tracked);
         for (int i = 0; i < argNames.length; i++) {
             sb.append(i == 0 ? '?' : '&');
             Object v = params[argIndexes[i]];
@@ -44,20 +44,8 @@ public final class KeyBuilder {
         return sb.append(suffix).toString();
     }
 
-    /** The id's key string, unescaped. */
-    public String idString(Object[] params) {
-        return KeyValues.toKeyString(id.extract(params));
-    }
-
-    public String keyType() {
-        return keyType;
-    }
-
     public boolean tracked() {
         return tracked;
     }
 
-    public String prefix() {
-        return prefix;
-    }
 }

@@ -80,10 +80,6 @@ public final class LocalLayer {
         cache.asMap().remove(key, claim);
     }
 
-    public void put(String key, LocalEntry entry) {
-        cache.put(key, CompletableFuture.completedFuture(entry));
-    }
-
     public ConcurrentMap<String, CompletableFuture<LocalEntry>> asMap() {
         return cache.asMap();
     }

@@ -48,7 +48,4 @@ public final class RemoteBreaker {
         }
     }
 
-    public boolean isOpen() {
-        return open;
-    }
 }

@@ -65,10 +65,6 @@ public final class RemoteLayer {
         return breaker;
     }
 
-    public Duration timeout() {
-        return timeout;
-    }
-
     /** Reads a value with its watermark ({@code watermarkKey} may be {@code null} for untracked keys). */
     public Uni<RemoteRead> read(String key, String watermarkKey) {
         return bounded(send(readRequest(Command.EVALSHA, READ_SHA, key, watermarkKey))
