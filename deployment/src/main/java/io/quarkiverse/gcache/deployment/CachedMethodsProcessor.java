@@ -291,7 +291,8 @@ class CachedMethodsProcessor {
         }
         CachedMethod descriptor = new CachedMethod(useCase, keyType, declaration, kind, extractor, plan.idIndex,
                 new ArrayList<>(plan.args.keySet()), new ArrayList<>(plan.argIndexes()), new ArrayList<>(plan.adapters()),
-                localTtl, remoteTtl, localRamp, remoteRamp, tracked, valueCanonical, serializer);
+                localTtl, remoteTtl, localRamp, remoteRamp, tracked, valueCanonical, serializer,
+                ValueShapes.fingerprint(valueType, index));
         return new CachedMethodBuildItem(method, descriptor, valueType);
     }
 

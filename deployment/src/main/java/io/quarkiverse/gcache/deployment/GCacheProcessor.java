@@ -1,6 +1,7 @@
 package io.quarkiverse.gcache.deployment;
 
 import java.util.Set;
+import java.util.logging.Level;
 
 import io.quarkiverse.gcache.runtime.DefaultGCache;
 import io.quarkiverse.gcache.runtime.GCacheEnabledInterceptor;
@@ -17,6 +18,7 @@ import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
+import io.quarkus.deployment.builditem.LogCategoryBuildItem;
 import io.quarkus.redis.deployment.client.RequestedRedisClientBuildItem;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
 import io.quarkus.resteasy.reactive.spi.ContainerRequestFilterBuildItem;
@@ -45,6 +47,17 @@ class GCacheProcessor {
     RequestedRedisClientBuildItem redisClient(GCacheBuildConfig config) {
         return new RequestedRedisClientBuildItem(
                 config.remote().clientName().filter(n -> !n.isBlank()).orElse(RedisConfig.DEFAULT_CLIENT_NAME));
+    }
+
+    /**
+     * R10a: during a Redis outage the Vert.x Redis client logs every failed pooled connection at ERROR with a stack
+     * trace ("Unhandled Error", the only message of that logger). GCache already counts and logs (rate-limited) each
+     * failure it sees, so that logger is off by default; {@code quarkus.log.category."<logger>".level} turns it back
+     * on. See the operating guide.
+     */
+    @BuildStep
+    LogCategoryBuildItem quietRedisConnectionErrors() {
+        return new LogCategoryBuildItem("io.vertx.redis.client.impl.RedisConnectionManager", Level.OFF);
     }
 
     /** {@code @GCacheEnabled} on resources and {@code http.enable-for-methods}, when Quarkus REST is present. */

@@ -15,10 +15,12 @@ import io.quarkus.runtime.annotations.RecordableConstructor;
  * @param argAdapters adapter class of each argument, {@code ""} for none
  * @param valueType canonical Jackson form of the cached value type ({@code T} of {@code Uni<T>})
  * @param serializer serializer class, {@code ""} for JSON
+ * @param valueShape fingerprint of the value type's shape (R14b)
  */
 public record CachedMethod(String useCase, String keyType, String declaration, String kind, String idExtractor,
         int idParameter, List<String> argNames, List<Integer> argIndexes, List<String> argAdapters, String localTtl,
-        String remoteTtl, int localRamp, int remoteRamp, boolean tracked, String valueType, String serializer) {
+        String remoteTtl, int localRamp, int remoteRamp, boolean tracked, String valueType, String serializer,
+        long valueShape) {
 
     @RecordableConstructor
     public CachedMethod {

@@ -72,6 +72,7 @@ public class GCacheRuntime {
     private Invalidator invalidator;
     private RuntimeControl control;
     private volatile InvalidationSubscriber subscriber;
+    private long outboxRetries = -1;
 
     @PostConstruct
     void init() {
@@ -91,7 +92,9 @@ public class GCacheRuntime {
             }
         }
         invalidator = new Invalidator(config.urnPrefix(), all.values(), remote, log);
-        readThrough = new ReadThrough(remote, log);
+        Duration waitTimeout = config.local().waitTimeout()
+                .orElse(config.remote().timeout().multipliedBy(2).plusSeconds(1));
+        readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout);
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<java.lang.reflect.Method, Invalidation> byMethod = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {
@@ -114,14 +117,22 @@ public class GCacheRuntime {
             subscriber = new InvalidationSubscriber(remote.client(), vertx, invalidator, control.channel(),
                     () -> control.reload().subscribe().with(ok -> {
                     }, t -> {
-                    }));
+                    }), config.remote().timeout());
             subscriber.start();
+            outboxRetries = invalidator.startRetries(vertx);
+            // Tracked LOCAL is off until invalidations can reach this instance (R8a); a short wait at boot keeps
+            // the first requests from running without it.
+            if (!invalidator.gap().awaitFirstClose(config.remote().timeout().multipliedBy(4).plusSeconds(1))) {
+                LOG.warnf("GCache could not subscribe to invalidations at startup; LOCAL of tracked use cases stays "
+                        + "off until it can (REMOTE and the methods serve meanwhile)");
+            }
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (subscriber != null) {
             subscriber.stop();
+            vertx.cancelTimer(outboxRetries);
         }
     }
 
@@ -215,7 +226,7 @@ public class GCacheRuntime {
             return null;
         }
         LOG.debugf("GCache uses the Redis client %s for the REMOTE layer", name);
-        return new RemoteLayer(redis.get(), config.remote().timeout());
+        return new RemoteLayer(redis.get(), config.remote().timeout(), config.remote().maxValueSize().asLongValue());
     }
 
     private void warnUnknownUseCases() {

@@ -1,10 +1,12 @@
 package io.quarkiverse.gcache.runtime;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.interceptor.InvocationContext;
 
@@ -12,38 +14,61 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidationGap;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidationOutbox;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.Envelope;
 import io.quarkiverse.gcache.runtime.layers.LocalEntry;
+import io.quarkiverse.gcache.runtime.layers.RemoteBreaker;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteRead;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
+import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * The read-through chain LOCAL → REMOTE → method (SPEC R2) for sync and reactive methods.
+ * The read-through chain LOCAL → REMOTE → method (reference rule R2) for sync and reactive methods.
  * <p>
  * Guarantees: the method's own exceptions reach the caller unchanged and are never cached (R9); any failure of
  * the cache machinery is counted, logged (rate-limited) and answered with the method's result (R10); concurrent
- * LOCAL misses of one key run the method once (R11); reactive methods never block and resume on the caller's Vert.x
- * context (R12). REMOTE writes are fire-and-forget: the caller does not wait for them.
+ * LOCAL misses of one key run the method once (R11), and a caller waits for another's computation at most
+ * {@code local.wait-timeout} before running the method itself (R11a); reactive methods never block and resume on
+ * the caller's Vert.x context (R12). REMOTE writes are fire-and-forget: the caller does not wait for them.
+ * <p>
+ * Under faults (R10a): whether REMOTE is used is decided only after a LOCAL miss, so a LOCAL hit never draws a
+ * REMOTE ramp, counts nothing for REMOTE and never holds a breaker permit; every permit taken is reported, whatever
+ * the outcome. LOCAL of tracked use cases is off while invalidations cannot reach this instance (R8a). A REMOTE
+ * value is trusted only if it is well-formed, not dated in the future, of the value type's current shape, newer
+ * than its entity's watermark and not of an entity whose invalidation is still waiting in the outbox (R6, R14a,
+ * R14b, R18).
  */
 final class ReadThrough {
 
     private static final Logger LOG = Logger.getLogger(ReadThrough.class);
     /** A REMOTE read that does not serve a value. Distinct from a cached {@code null}. */
     private static final Object MISS = new Object();
+    /** A creation time this far past the server's clock is a forgery or corruption (R14a). */
+    private static final long FUTURE_TOLERANCE_MILLIS = 1000;
 
     private final RemoteLayer remote;
     private final InvalidationLog invalidations;
+    private final InvalidationOutbox outbox;
+    private final InvalidationGap gap;
+    private final Duration waitTimeout;
+    private final long waitTimeoutNanos;
     private volatile boolean eventLoopWarned;
 
-    ReadThrough(RemoteLayer remote, InvalidationLog invalidations) {
+    ReadThrough(RemoteLayer remote, InvalidationLog invalidations, InvalidationOutbox outbox, InvalidationGap gap,
+            Duration waitTimeout) {
         this.remote = remote;
         this.invalidations = invalidations;
+        this.outbox = outbox;
+        this.gap = gap;
+        this.waitTimeout = waitTimeout;
+        this.waitTimeoutNanos = waitTimeout.toNanos();
     }
 
     // ---- sync ------------------------------------------------------------------------------------------------
@@ -54,25 +79,24 @@ final class ReadThrough {
         if (key == null) {
             return ctx.proceed();
         }
-        long localTtl = decide(uc, CacheLayer.LOCAL);
-        long remoteTtl = remoteTtl(uc);
-        if (remoteTtl > 0 && Context.isOnEventLoopThread()) {
-            // A sync method on the event loop: blocking on Redis here would stall every request of that loop.
-            warnEventLoop(uc);
-            remoteTtl = -1;
-        }
+        long localTtl = decideLocal(uc);
         if (localTtl <= 0) {
-            return syncLoad(uc, ctx, key, remoteTtl, null, 0, t0);
+            return syncLoad(uc, ctx, key, null, 0, t0);
         }
         uc.stats().request(CacheLayer.LOCAL);
-        CompletableFuture<LocalEntry> entry = fresh(uc, key);
+        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        MissReason reason = MissReason.ABSENT;
+        if (entry != null && isStale(uc, key, entry)) {
+            entry = null;
+            reason = MissReason.STALE;
+        }
         if (entry == null) {
             CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
             entry = uc.localLayer().claim(key, claim);
             if (entry == null) {
-                uc.stats().miss(CacheLayer.LOCAL);
+                uc.stats().miss(CacheLayer.LOCAL, reason);
                 try {
-                    return syncLoad(uc, ctx, key, remoteTtl, claim, localTtl, t0);
+                    return syncLoad(uc, ctx, key, claim, localTtl, t0);
                 } catch (Throwable t) {
                     uc.localLayer().release(key, claim);
                     claim.completeExceptionally(t);
@@ -80,33 +104,45 @@ final class ReadThrough {
                 }
             }
         }
-        Object value = await(entry).value();
+        LocalEntry hit = entry.isDone() ? await(entry) : awaitOther(entry);
+        if (hit == null) {
+            // R11a: the other caller's computation took too long; do not wait for it any more
+            uc.stats().miss(CacheLayer.LOCAL, MissReason.ABSENT);
+            uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
+            return syncLoad(uc, ctx, key, null, 0, t0);
+        }
         uc.meters().get(System.nanoTime() - t0);
-        return value;
+        return hit.value();
     }
 
-    /** REMOTE (if used), then the method; {@code start} is when the call began, which stamps the LOCAL entry. */
-    private Object syncLoad(UseCase uc, InvocationContext ctx, String key, long remoteTtl,
-            CompletableFuture<LocalEntry> claim, long localTtl, long start) throws Exception {
+    /** REMOTE (if this call uses it), then the method; {@code start} is when the call began, which stamps LOCAL. */
+    private Object syncLoad(UseCase uc, InvocationContext ctx, String key, CompletableFuture<LocalEntry> claim,
+            long localTtl, long start) throws Exception {
+        long remoteTtl = decideRemote(uc);
+        if (remoteTtl > 0 && Context.isOnEventLoopThread()) {
+            // A sync method on the event loop: blocking on Redis here would stall every request of that loop.
+            warnEventLoop(uc);
+            remoteTtl = -1;
+        }
+        RemoteBreaker.Permit permit = remoteTtl > 0 ? permit(uc) : null;
         RemoteRead read = null;
-        if (remoteTtl > 0) {
+        if (permit != null) {
             uc.stats().request(CacheLayer.REMOTE);
             try {
                 read = remote.read(key, watermarkKey(uc, key)).await().indefinitely();
-                remote.breaker().success();
+                permit.success();
             } catch (Throwable t) {
-                remote.breaker().failure();
-                uc.stats().miss(CacheLayer.REMOTE);
+                permit.failure();
+                uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
                 uc.remoteFailed(t);
             }
             if (read != null) {
-                Object hit = decode(uc, read);
+                Object hit = decode(uc, key, read);
                 if (hit != MISS) {
                     fillLocal(uc, claim, hit, localTtl, key, start);
                     uc.meters().get(System.nanoTime() - start);
                     return hit;
                 }
-                uc.stats().miss(CacheLayer.REMOTE);
             }
         }
         long m0 = System.nanoTime();
@@ -148,22 +184,28 @@ final class ReadThrough {
     }
 
     private Uni<Object> reactiveLookup(UseCase uc, InvocationContext ctx, String key, long[] methodNanos) {
-        long localTtl = decide(uc, CacheLayer.LOCAL);
-        long remoteTtl = remoteTtl(uc);
+        long localTtl = decideLocal(uc);
         if (localTtl <= 0) {
-            return reactiveLoad(uc, ctx, key, remoteTtl, methodNanos);
+            return reactiveLoad(uc, ctx, key, methodNanos);
         }
         uc.stats().request(CacheLayer.LOCAL);
-        CompletableFuture<LocalEntry> entry = fresh(uc, key);
+        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        MissReason reason = MissReason.ABSENT;
+        if (entry != null && isStale(uc, key, entry)) {
+            entry = null;
+            reason = MissReason.STALE;
+        }
+        boolean mine = false;
         if (entry == null) {
             CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
             entry = uc.localLayer().claim(key, claim);
             if (entry == null) {
-                uc.stats().miss(CacheLayer.LOCAL);
+                uc.stats().miss(CacheLayer.LOCAL, reason);
                 long start = System.nanoTime();
+                mine = true;
                 // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
                 entry = claim;
-                reactiveLoad(uc, ctx, key, remoteTtl, methodNanos).subscribe().with(
+                reactiveLoad(uc, ctx, key, methodNanos).subscribe().with(
                         value -> fillLocal(uc, claim, value, localTtl, key, start),
                         failure -> {
                             uc.localLayer().release(key, claim);
@@ -174,29 +216,37 @@ final class ReadThrough {
         if (entry.isDone() && !entry.isCompletedExceptionally()) {
             return Uni.createFrom().item(entry.join().value());
         }
-        return onCallerContext(Uni.createFrom().completionStage(entry).map(LocalEntry::value));
+        // A copy: a caller that stops waiting (cancels, times out) must not cancel the shared computation.
+        Uni<Object> value = Uni.createFrom().completionStage(entry.copy()).map(LocalEntry::value);
+        if (!mine) {
+            // R11a: another caller computes; wait for it at most local.wait-timeout, then compute here
+            value = value.ifNoItem().after(waitTimeout).recoverWithUni(() -> {
+                uc.stats().miss(CacheLayer.LOCAL, MissReason.ABSENT);
+                uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
+                return reactiveLoad(uc, ctx, key, methodNanos);
+            });
+        }
+        return onCallerContext(value);
     }
 
-    private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, long remoteTtl,
-            long[] methodNanos) {
-        if (remoteTtl <= 0) {
+    private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, long[] methodNanos) {
+        long remoteTtl = decideRemote(uc);
+        RemoteBreaker.Permit permit = remoteTtl > 0 ? permit(uc) : null;
+        if (permit == null) {
             return proceed(uc, ctx, methodNanos);
         }
         uc.stats().request(CacheLayer.REMOTE);
-        return onCallerContext(remote.read(key, watermarkKey(uc, key)))
+        return onCallerContext(RemoteLayer.reported(permit, remote.read(key, watermarkKey(uc, key))))
                 .onItemOrFailure().transformToUni((read, failure) -> {
                     if (failure != null) {
-                        remote.breaker().failure();
-                        uc.stats().miss(CacheLayer.REMOTE);
+                        uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
                         uc.remoteFailed(failure);
                         return proceed(uc, ctx, methodNanos);
                     }
-                    remote.breaker().success();
-                    Object hit = decode(uc, read);
+                    Object hit = decode(uc, key, read);
                     if (hit != MISS) {
                         return Uni.createFrom().item(hit);
                     }
-                    uc.stats().miss(CacheLayer.REMOTE);
                     return proceed(uc, ctx, methodNanos).invoke(value -> store(uc, key, value, read, remoteTtl));
                 });
     }
@@ -244,19 +294,30 @@ final class ReadThrough {
         });
     }
 
-    // ---- shared ----------------------------------------------------------------------------------------------
+    // ---- decisions -------------------------------------------------------------------------------------------
 
-    /** The REMOTE TTL for this call, or -1 when REMOTE is not used (no Redis, config, ramp, or server down). */
-    private long remoteTtl(UseCase uc) {
-        if (remote == null) {
-            return -1;
-        }
-        long ttl = decide(uc, CacheLayer.REMOTE);
-        if (ttl > 0 && !remote.breaker().allow()) {
-            uc.stats().disabled(CacheLayer.REMOTE, DisabledReason.SERVER_DOWN);
+    /** The LOCAL TTL for this call, or -1 when LOCAL is not used (config, ramp, or an invalidation gap, R8a). */
+    private long decideLocal(UseCase uc) {
+        long ttl = decide(uc, CacheLayer.LOCAL);
+        if (ttl > 0 && gap.isOpen() && uc.keys().tracked()) {
+            uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.INVALIDATION_GAP);
             return -1;
         }
         return ttl;
+    }
+
+    /** The REMOTE TTL for this call, or -1 when REMOTE is not used (no Redis, config, ramp). Only after a LOCAL miss. */
+    private long decideRemote(UseCase uc) {
+        return remote == null ? -1 : decide(uc, CacheLayer.REMOTE);
+    }
+
+    /** A breaker permit, or {@code null} (counted {@code server_down}) while Redis is failing (R10, R10a). */
+    private RemoteBreaker.Permit permit(UseCase uc) {
+        RemoteBreaker.Permit permit = remote.breaker().tryAcquire();
+        if (permit == null) {
+            uc.stats().disabled(CacheLayer.REMOTE, DisabledReason.SERVER_DOWN);
+        }
+        return permit;
     }
 
     /** The call's key, or {@code null} when building it failed (counted and logged; the call falls back, R10). */
@@ -286,6 +347,8 @@ final class ReadThrough {
         return -1;
     }
 
+    // ---- LOCAL -----------------------------------------------------------------------------------------------
+
     private static void fillLocal(UseCase uc, CompletableFuture<LocalEntry> claim, Object value, long localTtl,
             String key, long start) {
         if (claim != null) {
@@ -295,24 +358,82 @@ final class ReadThrough {
         }
     }
 
-    /** The LOCAL entry of {@code key} unless absent or stale by an invalidation this instance knows of (R6a). */
-    private CompletableFuture<LocalEntry> fresh(UseCase uc, String key) {
-        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
-        if (entry != null && entry.isDone() && !entry.isCompletedExceptionally() && invalidations.isStale(entry.join())) {
+    /**
+     * Whether a completed LOCAL entry predates an invalidation this instance knows of (R6a) or a resync (R8a); such
+     * an entry is removed.
+     */
+    private boolean isStale(UseCase uc, String key, CompletableFuture<LocalEntry> entry) {
+        if (entry.isDone() && !entry.isCompletedExceptionally()
+                && invalidations.isStale(entry.join(), uc.keys().tracked())) {
             uc.localLayer().release(key, entry);
-            return null;
+            return true;
         }
-        return entry;
+        return false;
     }
 
-    /** The value of a fresh, readable entry, or {@link #MISS} (absent, stale per R6, or unreadable per R14). */
-    private static Object decode(UseCase uc, RemoteRead read) {
+    /** Waits for another caller's computation at most {@code local.wait-timeout}; {@code null} when it is late. */
+    private LocalEntry awaitOther(CompletableFuture<LocalEntry> entry) throws Exception {
+        try {
+            return entry.get(waitTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException | CompletionException e) {
+            throw unwrap(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+    }
+
+    private static LocalEntry await(CompletableFuture<LocalEntry> entry) throws Exception {
+        try {
+            return entry.get();
+        } catch (ExecutionException | CompletionException e) {
+            throw unwrap(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+    }
+
+    private static Exception unwrap(Exception e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof Exception ex) {
+            return ex;
+        }
+        throw (Error) cause;
+    }
+
+    // ---- REMOTE ----------------------------------------------------------------------------------------------
+
+    /**
+     * The value of a trustworthy entry, or {@link #MISS}, counted with its reason: absent; stale per its watermark
+     * (R6) or a pending invalidation (R18); of another shape (R14b); or unreadable, corrupt, future-dated or oversize
+     * (R14, R14a; also an error). An untrusted entry is overwritten by the store that follows the method.
+     */
+    private Object decode(UseCase uc, String key, RemoteRead read) {
+        if (read.oversizeDeleted() > 0) {
+            uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
+            uc.valueTooLarge(key, read.oversizeDeleted(), true);
+            return MISS;
+        }
         byte[] envelope = read.envelope();
         if (envelope == null) {
+            uc.stats().miss(CacheLayer.REMOTE, MissReason.ABSENT);
             return MISS;
         }
         try {
-            if (Envelope.createdAt(envelope) <= read.watermark()) {
+            long createdAt = Envelope.createdAt(envelope);
+            if (createdAt > read.serverNowMillis() + FUTURE_TOLERANCE_MILLIS) {
+                throw new Envelope.CorruptValueException("created at " + createdAt + ", after the server's time "
+                        + read.serverNowMillis());
+            }
+            if (createdAt <= read.watermark() || pendingInvalidation(key)) {
+                uc.stats().miss(CacheLayer.REMOTE, MissReason.STALE);
+                return MISS;
+            }
+            if (!Envelope.hasShape(envelope, uc.shape())) {
+                uc.stats().miss(CacheLayer.REMOTE, MissReason.SCHEMA);
                 return MISS;
             }
             long s0 = System.nanoTime();
@@ -320,16 +441,28 @@ final class ReadThrough {
             uc.meters().serialization(false, System.nanoTime() - s0);
             uc.meters().valueSize(envelope.length);
             return value;
+        } catch (Envelope.CorruptValueException e) {
+            uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
+            uc.corrupt(key, e);
+            return MISS;
         } catch (Throwable t) {
+            uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
             uc.codecFailed(t);
             return MISS;
         }
+    }
+
+    private boolean pendingInvalidation(String key) {
+        return outbox.size() > 0 && outbox.isPending(Urns.entityOf(key));
     }
 
     /** Stores a computed value stamped with the server time of the read that missed (R6a). */
     private void store(UseCase uc, String key, Object value, RemoteRead read, long remoteTtlNanos) {
         if (read.watermark() > read.serverNowMillis()) {
             return; // computed while an invalidation's future buffer runs: not stored (R6)
+        }
+        if (pendingInvalidation(key)) {
+            return; // its invalidation has not reached Redis yet (R18): the value may be older than it
         }
         byte[] payload;
         try {
@@ -341,13 +474,18 @@ final class ReadThrough {
             uc.codecFailed(t);
             return;
         }
+        if ((long) payload.length + Envelope.HEADER > remote.maxValueSize()) {
+            uc.valueTooLarge(key, payload.length + Envelope.HEADER, false);
+            return;
+        }
+        RemoteBreaker.Permit permit = remote.breaker().tryAcquire();
+        if (permit == null) {
+            return;
+        }
         long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos));
-        remote.write(key, Envelope.wrap(read.serverNowMillis(), payload), ttlMillis)
-                .subscribe().with(ok -> {
-                }, failure -> {
-                    remote.breaker().failure();
-                    uc.remoteFailed(failure);
-                });
+        RemoteLayer.reported(permit, remote.write(key, Envelope.wrap(read.serverNowMillis(), uc.shape(), payload),
+                ttlMillis)).subscribe().with(ok -> {
+                }, uc::remoteFailed);
     }
 
     private static String watermarkKey(UseCase uc, String key) {
@@ -355,21 +493,6 @@ final class ReadThrough {
             return null;
         }
         return Urns.entityOf(key) + "#" + Urns.WATERMARK;
-    }
-
-    private static LocalEntry await(CompletableFuture<LocalEntry> entry) throws Exception {
-        try {
-            return entry.get();
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            throw (Error) cause;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw e;
-        }
     }
 
     private void warnEventLoop(UseCase uc) {

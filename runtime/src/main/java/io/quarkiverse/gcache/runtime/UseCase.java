@@ -29,6 +29,7 @@ public final class UseCase {
     private final Kind kind;
     private final KeyBuilder keys;
     private final Type valueType;
+    private final long shape;
     private final GCacheSerializer serializer;
     private final LayerPolicy local;
     private final LayerPolicy remote;
@@ -39,9 +40,11 @@ public final class UseCase {
     private final FailureLog remoteFailures = new FailureLog("REMOTE layer");
     private final FailureLog codecFailures = new FailureLog("value serialization");
     private final FailureLog configFailures = new FailureLog("GCacheConfigProvider");
+    private final FailureLog valueFailures = new FailureLog("REMOTE value check");
 
     public UseCase(String name, String keyType, String declaration, Kind kind, KeyBuilder keys, Type valueType,
-            GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer) {
+            long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer) {
+        this.shape = shape;
         this.name = name;
         this.keyType = keyType;
         this.declaration = declaration;
@@ -77,6 +80,11 @@ public final class UseCase {
 
     public Type valueType() {
         return valueType;
+    }
+
+    /** Fingerprint of the value type's shape, computed at build time (R14b). */
+    public long shape() {
+        return shape;
     }
 
     public GCacheSerializer serializer() {
@@ -117,6 +125,19 @@ public final class UseCase {
     void codecFailed(Throwable t) {
         stats.error(StatLayer.REMOTE, ErrorKind.SERIALIZATION);
         codecFailures.log(name, t);
+    }
+
+    /** R14a: a value over {@code remote.max-value-size}, not written, or found on a read and deleted. */
+    void valueTooLarge(String key, long bytes, boolean found) {
+        stats.error(StatLayer.REMOTE, ErrorKind.VALUE_TOO_LARGE);
+        valueFailures.log(name, new IllegalStateException((found ? "deleted " : "did not write ") + key + " of " + bytes
+                + " bytes, over quarkus.gcache.remote.max-value-size"));
+    }
+
+    /** R14a: a stored value with a bad header, unknown version or a creation time in the future. */
+    void corrupt(String key, Throwable t) {
+        stats.error(StatLayer.REMOTE, ErrorKind.CORRUPT);
+        valueFailures.log(name, new IllegalStateException(key + ": " + t.getMessage()));
     }
 
     void configFailed(CacheLayer layer, Throwable t) {

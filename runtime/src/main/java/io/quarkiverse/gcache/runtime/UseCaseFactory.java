@@ -54,7 +54,7 @@ final class UseCaseFactory {
         Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
         GCacheSerializer serializer = m.serializer().isEmpty() ? json : instance(m.serializer(), GCacheSerializer.class);
         return new UseCase(m.useCase(), m.keyType(), m.declaration(), UseCase.Kind.valueOf(m.kind()), keys, valueType,
-                serializer, local, remotePolicy, new LocalLayer(config.local().maximumSize()));
+                m.valueShape(), serializer, local, remotePolicy, new LocalLayer(config.local().maximumSize()));
     }
 
     /**

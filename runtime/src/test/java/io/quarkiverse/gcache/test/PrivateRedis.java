@@ -1,26 +1,34 @@
 package io.quarkiverse.gcache.test;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A Redis server private to the test JVM, on a free port, never the machine's 127.0.0.1:6379. Uses the local
  * {@code redis-server} binary; where that is missing but Docker works, a Testcontainers container on a fixed host
- * port (so that {@link #stop()} / {@link #start()} keep the address). Failure tests stop and restart it.
+ * port (so that {@link #stop()} / {@link #start()} keep the address). Failure tests stop, kill and restart it.
  * <p>
- * Includes a minimal RESP client ({@link #call}) so tests can inspect Redis without depending on the code under
- * test.
+ * Includes a minimal RESP client ({@link #call}, {@link #callBinary}) so tests can inspect Redis without depending
+ * on the code under test.
  */
 public final class PrivateRedis {
 
@@ -82,8 +90,13 @@ public final class PrivateRedis {
     private void startServer() {
         if (onPath("redis-server")) {
             try {
+                /*
+                 * DEBUG SLEEP / DEBUG RELOAD let tests freeze or reload the server; --dir keeps the dump.rdb that
+                 * DEBUG RELOAD writes out of the working directory (the project).
+                 */
                 Process process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--protected-mode", "no")
+                        "--save", "", "--appendonly", "no", "--protected-mode", "no",
+                        "--enable-debug-command", "local", "--dir", dataDir().toString())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 System.setProperty(PID, String.valueOf(process.pid()));
             } catch (IOException e) {
@@ -118,19 +131,100 @@ public final class PrivateRedis {
         }
     }
 
+    /**
+     * SIGKILLs the server, as a crash would: no shutdown, clients see their connections reset. Returns once the process
+     * is gone and the port refuses connections; {@link #start()} brings it back on the same port. With the Docker
+     * fallback the container is just stopped, like {@link #stop()}.
+     */
+    public void kill() {
+        String pid = System.getProperty(PID);
+        if (pid != null) {
+            System.clearProperty(PID);
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
+                p.destroyForcibly();
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("redis-server " + pid + " did not die", e);
+                }
+            });
+        }
+        if (container != null) {
+            try {
+                container.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            container = null;
+        }
+        awaitDown(Duration.ofSeconds(10));
+    }
+
     /** Runs one command and returns its reply: String, Long, List, or null. Errors throw. */
     public Object call(String... args) {
+        byte[][] b = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            b[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return send(b, false);
+    }
+
+    /**
+     * Like {@link #call}, but binary-safe both ways: bulk string replies are {@code byte[]}, so tests can see the exact
+     * bytes the code under test stored (and store bytes that are not valid UTF-8).
+     */
+    public Object callBinary(byte[]... args) {
+        return send(args, true);
+    }
+
+    /** SET with a binary value. */
+    public void setBytes(String key, byte[] value) {
+        callBinary("SET".getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** GET as raw bytes; null when the key is absent. */
+    public byte[] getBytes(String key) {
+        return (byte[]) callBinary("GET".getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code CLIENT LIST} as one map of field to value per connection (id, addr, name, cmd, flags, sub, ssub, psub...),
+     * so tests can find a connection of the code under test, e.g. its subscriber, and {@code CLIENT KILL ID} it.
+     */
+    public List<Map<String, String>> clients() {
+        List<Map<String, String>> clients = new ArrayList<>();
+        for (String line : ((String) call("CLIENT", "LIST")).split("\n")) {
+            line = line.trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String field : line.split(" ")) {
+                int eq = field.indexOf('=');
+                if (eq > 0) {
+                    fields.put(field.substring(0, eq), field.substring(eq + 1));
+                }
+            }
+            clients.add(fields);
+        }
+        return clients;
+    }
+
+    private Object send(byte[][] args, boolean binary) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                sb.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            buf.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (byte[] a : args) {
+                buf.write(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                buf.write(a);
+                buf.write('\r');
+                buf.write('\n');
             }
-            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(buf.toByteArray());
             out.flush();
-            return read(new BufferedInputStream(socket.getInputStream()));
+            return read(new BufferedInputStream(socket.getInputStream()), binary);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -149,7 +243,7 @@ public final class PrivateRedis {
         call("FLUSHALL");
     }
 
-    private static Object read(InputStream in) throws IOException {
+    private static Object read(InputStream in, boolean binary) throws IOException {
         int type = in.read();
         String line = line(in);
         switch (type) {
@@ -165,7 +259,10 @@ public final class PrivateRedis {
                     return null;
                 }
                 byte[] b = in.readNBytes(len + 2);
-                return new String(b, 0, len, StandardCharsets.UTF_8);
+                if (b.length != len + 2) {
+                    throw new IOException("connection closed");
+                }
+                return binary ? Arrays.copyOf(b, len) : new String(b, 0, len, StandardCharsets.UTF_8);
             }
             case '*': {
                 int n = Integer.parseInt(line);
@@ -174,7 +271,7 @@ public final class PrivateRedis {
                 }
                 List<Object> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    list.add(read(in));
+                    list.add(read(in, binary));
                 }
                 return list;
             }
@@ -210,6 +307,38 @@ public final class PrivateRedis {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
+    }
+
+    /** Waits until the port refuses connections, so a test's next step really finds no server (Docker's proxy lags). */
+    private void awaitDown(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (ConnectException e) {
+                return;
+            } catch (IOException e) {
+                // timed out or similar: not a clear refusal, try again
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("private Redis still accepts connections on port " + port);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /**
+     * Per-port working directory of redis-server, in the temp dir; removed when the JVM exits. A dump left there (by
+     * DEBUG RELOAD, or a JVM that died) is deleted first: redis-server would load it, and every start must be empty.
+     */
+    private Path dataDir() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "gcache-test-redis-" + port);
+        Files.createDirectories(dir);
+        Files.deleteIfExists(dir.resolve("dump.rdb"));
+        // deleteOnExit runs in reverse order: the dump first, then the (then empty) directory
+        dir.toFile().deleteOnExit();
+        dir.resolve("dump.rdb").toFile().deleteOnExit();
+        return dir;
     }
 
     private static boolean onPath(String binary) {

@@ -54,7 +54,9 @@ class MetricsTest {
             assertThatThrownBy(() -> metered.get("boom")).isInstanceOf(IllegalStateException.class); // both miss, method throws
             REDIS.stop();
             try {
-                metered.get("down"); // LOCAL miss, REMOTE error
+                // R8a: once the instance knows invalidations cannot reach it, LOCAL is off for tracked use cases
+                await().until(() -> !runtime.subscriber().isSubscribed());
+                metered.get("down"); // LOCAL disabled (invalidation_gap), REMOTE error
             } finally {
                 REDIS.start();
             }
@@ -68,10 +70,16 @@ class MetricsTest {
                 "reason=\"ramped_down\"")).isEqualTo(3);
         assertThat(value(m, "gcache_disabled_total", "use_case=\"MeteredRampedDown\"", "layer=\"REMOTE\"",
                 "reason=\"missing_config\"")).isEqualTo(3);
-        assertThat(value(m, "gcache_requests_total", uc, "layer=\"LOCAL\"")).isEqualTo(5);
-        assertThat(value(m, "gcache_misses_total", uc, "layer=\"LOCAL\"")).isEqualTo(4);
+        assertThat(value(m, "gcache_disabled_total", uc, "layer=\"LOCAL\"", "reason=\"invalidation_gap\"")).isEqualTo(1);
+        assertThat(value(m, "gcache_requests_total", uc, "layer=\"LOCAL\"")).isEqualTo(4);
+        assertThat(sum(m, "gcache_misses_total", uc, "layer=\"LOCAL\"")).isEqualTo(3);
+        assertThat(value(m, "gcache_misses_total", uc, "layer=\"LOCAL\"", "reason=\"absent\"")).isEqualTo(3);
         assertThat(value(m, "gcache_requests_total", uc, "layer=\"REMOTE\"")).isEqualTo(4);
-        assertThat(value(m, "gcache_misses_total", uc, "layer=\"REMOTE\"")).isEqualTo(3);
+        assertThat(sum(m, "gcache_misses_total", uc, "layer=\"REMOTE\"")).isEqualTo(3);
+        // "a" and "boom" were absent, "down" failed
+        assertThat(value(m, "gcache_misses_total", uc, "layer=\"REMOTE\"", "reason=\"absent\"")).isEqualTo(2);
+        assertThat(value(m, "gcache_misses_total", uc, "layer=\"REMOTE\"", "reason=\"error\"")).isEqualTo(1);
+        assertThat(value(m, "gcache_misses_total", uc, "layer=\"REMOTE\"", "reason=\"schema\"")).isZero();
         assertThat(value(m, "gcache_errors_total", uc, "layer=\"REMOTE\"", "error=\"redis\"", "in_fallback=\"false\""))
                 .isEqualTo(1);
         assertThat(value(m, "gcache_errors_total", uc, "layer=\"GLOBAL\"", "error=\"IllegalStateException\"",
@@ -84,6 +92,13 @@ class MetricsTest {
         assertThat(value(m, "gcache_serialization_seconds_count", uc, "operation=\"dump\"")).isEqualTo(1);
         assertThat(value(m, "gcache_serialization_seconds_count", uc, "operation=\"load\"")).isEqualTo(1);
         assertThat(value(m, "gcache_value_size_bytes_count", uc)).isEqualTo(2); // one dump, one load
+    }
+
+    /** The sum of the samples of {@code name} whose labels contain every fragment. */
+    static double sum(String scrape, String name, String... labels) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{"))
+                .filter(l -> Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** The value of the one sample of {@code name} whose labels contain every fragment. */

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import io.quarkus.runtime.annotations.ConfigDocMapKey;
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -65,6 +66,12 @@ public interface GCacheConfig {
         /** Maximum number of entries per use case. */
         @WithDefault("10000")
         long maximumSize();
+
+        /**
+         * How long a caller waits for another caller's computation of the same key before it runs the method itself
+         * (counted as {@code disabled{reason=wait_timeout}} on LOCAL). Default: twice {@code remote.timeout} plus 1 s.
+         */
+        Optional<Duration> waitTimeout();
     }
 
     interface Remote {
@@ -75,6 +82,13 @@ public interface GCacheConfig {
         /** Time budget of one Redis operation; past it the call falls back to the method (R10). */
         @WithDefault("250ms")
         Duration timeout();
+
+        /**
+         * Largest value (serialized, with its header) stored in Redis. Larger values are not written; one found on a
+         * read is deleted without being transferred. Both count as {@code errors{error=value_too_large}}.
+         */
+        @WithDefault("1M")
+        MemorySize maxValueSize();
     }
 
     interface UseCase {

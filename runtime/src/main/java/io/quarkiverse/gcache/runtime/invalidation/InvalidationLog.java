@@ -1,37 +1,84 @@
 package io.quarkiverse.gcache.runtime.invalidation;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import io.quarkiverse.gcache.runtime.layers.LocalEntry;
 
 /**
  * The invalidations this instance knows of, so that a LOCAL value whose computation began before its entity's
- * latest invalidation is stale (R6a for LOCAL): it closes the race where a computation that started before an
- * invalidation stores its (old) value after the invalidation dropped the entry.
+ * latest invalidation is stale (reference rule R6a, LOCAL side): it closes the race where a computation that
+ * started before an invalidation stores its (old) value after the invalidation dropped the entry.
  * <p>
- * Times are this instance's {@link System#nanoTime()}: when the invalidation became known here, plus its future
- * buffer. Entries are forgotten once older than the longest LOCAL TTL, since every value computed before them has
- * expired by then. Lock-free; an empty log costs one {@code isEmpty()} per LOCAL hit.
+ * Times are this instance's nanosecond clock: when the invalidation became known here, plus its future buffer.
+ * An entry is kept for {@code retention} (the longest LOCAL TTL), after which every value computed before it has
+ * expired anyway.
+ * <p>
+ * Bounded and O(1) amortised (reference rule R8, "invalidation flood"): entries are also queued in arrival order,
+ * and each {@link #record} drops expired entries from the head of that queue. When more than {@code capacity}
+ * entries are live, the oldest is dropped and the <em>floor</em> rises to its time: every LOCAL value computed at
+ * or before the floor counts as stale. Forgetting thus never serves a stale value; it can only cost hits of values
+ * older than the floor, and only under a flood larger than the capacity. {@link #invalidateAll()} raises a second
+ * floor, for tracked use cases only, to now (a resync after a subscription gap, R8a).
+ * <p>
+ * Concurrency: lock-free. {@link #isStale} reads one volatile field and, when the log is not empty, does one hash
+ * lookup. Pruning is done by one thread at a time; others skip it.
  */
 public final class InvalidationLog {
 
+    /** Live entries beyond which the floor takes over; ~100 bytes each. */
+    public static final int DEFAULT_CAPACITY = 100_000;
+
     private final ConcurrentHashMap<String, Long> invalidUntil = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Record> arrivals = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean pruning = new AtomicBoolean();
+    private final int capacity;
+    private final LongSupplier clock;
     private volatile long retentionNanos;
+    /** Values computed at or before this instant are stale, whatever their entity (overflow). */
+    private volatile long floor;
+    /** Values of tracked use cases computed at or before this instant are stale (resync). */
+    private volatile long trackedFloor;
 
     public InvalidationLog(long retentionNanos) {
+        this(retentionNanos, DEFAULT_CAPACITY, System::nanoTime);
+    }
+
+    InvalidationLog(long retentionNanos, int capacity, LongSupplier clock) {
         this.retentionNanos = retentionNanos;
+        this.capacity = capacity;
+        this.clock = clock;
+        this.floor = clock.getAsLong() - 1; // nothing was computed before this instance existed
+        this.trackedFloor = floor;
     }
 
     /** Records that values of {@code entity} computed from now until {@code bufferNanos} from now are stale. */
     public void record(String entity, long bufferNanos) {
-        long until = System.nanoTime() + Math.max(0, bufferNanos);
-        invalidUntil.merge(entity, until, Math::max);
-        if (invalidUntil.size() > 10_000) {
-            prune();
+        long now = clock.getAsLong();
+        long until = now + Math.max(0, bufferNanos);
+        invalidUntil.merge(entity, until, (a, b) -> a - b >= 0 ? a : b);
+        arrivals.add(new Record(entity, until));
+        queued.incrementAndGet();
+        prune(now);
+    }
+
+    /** Every value of a tracked use case computed until now is stale (invalidations may have been missed). */
+    public synchronized void invalidateAll() {
+        long now = clock.getAsLong();
+        if (now - trackedFloor > 0) {
+            trackedFloor = now;
         }
     }
 
-    public boolean isStale(LocalEntry entry) {
+    /** @param tracked whether the entry's use case is tracked for invalidation */
+    public boolean isStale(LocalEntry entry, boolean tracked) {
+        if (entry.startNanos() - floor <= 0 || (tracked && entry.startNanos() - trackedFloor <= 0)) {
+            return true;
+        }
         if (invalidUntil.isEmpty()) {
             return false;
         }
@@ -43,9 +90,42 @@ public final class InvalidationLog {
         retentionNanos = Math.max(retentionNanos, nanos);
     }
 
-    private void prune() {
-        long horizon = System.nanoTime() - retentionNanos;
-        invalidUntil.values().removeIf(until -> until - horizon < 0);
+    /** Entries currently remembered one by one. */
+    public int size() {
+        return invalidUntil.size();
     }
 
+    private void prune(long now) {
+        if (!pruning.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long horizon = now - retentionNanos;
+            Record head;
+            while ((head = arrivals.peek()) != null) {
+                boolean expired = head.until - horizon < 0;
+                if (!expired && queued.get() <= capacity) {
+                    break;
+                }
+                arrivals.poll(); // only this thread polls, so this is head
+                queued.decrementAndGet();
+                invalidUntil.remove(head.entity, head.until); // unless a later invalidation superseded it
+                if (!expired) {
+                    raiseFloor(head.until);
+                }
+            }
+        } finally {
+            pruning.set(false);
+        }
+    }
+
+    private synchronized void raiseFloor(long to) {
+        // rare: only on overflow or resync
+        if (to - floor > 0) {
+            floor = to;
+        }
+    }
+
+    private record Record(String entity, long until) {
+    }
 }

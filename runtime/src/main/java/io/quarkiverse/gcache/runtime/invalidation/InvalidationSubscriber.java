@@ -1,5 +1,7 @@
 package io.quarkiverse.gcache.runtime.invalidation;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
@@ -10,43 +12,56 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
- * Listens for invalidations published by other instances (R8) on a dedicated Redis connection.
+ * Listens for invalidations published by other instances (reference rule R8) on a dedicated Redis connection.
  * <p>
- * A pub/sub message lost while the connection is down cannot be replayed, so every gap ends with a resync: once
- * subscribed again, the instance drops its LOCAL entries of tracked use cases ({@link Invalidator#resync()}). While
- * disconnected it retries with a capped backoff.
+ * A pub/sub message lost while the connection is down cannot be replayed, so a gap is handled as R8a says: from the
+ * moment the loss is noticed, LOCAL of tracked use cases is off ({@link Invalidator#lost()}); once subscribed
+ * again, every LOCAL value computed before is dropped and LOCAL is used again ({@link Invalidator#subscribed()}).
+ * <p>
+ * A connection can also die silently (a NAT or load balancer dropping it without a close): every
+ * {@link #PING_INTERVAL_MILLIS} ms the connection is pinged, and when nothing at all (pong or message) has been
+ * heard for {@code silenceMillis}, it is treated as lost, closed and replaced. While disconnected it retries with a
+ * capped backoff.
  */
 public final class InvalidationSubscriber {
 
     private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
+    static final long PING_INTERVAL_MILLIS = 1000;
 
     private final Redis redis;
     private final Vertx vertx;
     private final Invalidator invalidator;
     private final String controlChannel;
     private final Runnable onControl;
+    private final long silenceNanos;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile RedisConnection connection;
     private volatile boolean subscribed;
+    private volatile long lastHeard;
     private boolean hadGap;
     private long backoffMillis = 50;
+    private long heartbeat = -1;
 
     /**
      * @param controlChannel also subscribed; a message there, and every resync, runs {@code onControl} (runtime
      *        overrides are reloaded)
+     * @param timeout {@code remote.timeout}; silence for 2 s plus twice this is a dead connection
      */
     public InvalidationSubscriber(Redis redis, Vertx vertx, Invalidator invalidator, String controlChannel,
-            Runnable onControl) {
+            Runnable onControl, Duration timeout) {
         this.redis = redis;
         this.vertx = vertx;
         this.invalidator = invalidator;
         this.controlChannel = controlChannel;
         this.onControl = onControl;
+        this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(2000 + 2 * timeout.toMillis());
     }
 
     public void start() {
+        heartbeat = vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> heartbeat());
         connect();
     }
 
@@ -56,6 +71,9 @@ public final class InvalidationSubscriber {
 
     public void stop() {
         stopped.set(true);
+        if (heartbeat >= 0) {
+            vertx.cancelTimer(heartbeat);
+        }
         RedisConnection c = connection;
         if (c != null) {
             c.closeAndForget();
@@ -66,27 +84,53 @@ public final class InvalidationSubscriber {
         if (stopped.get()) {
             return;
         }
-        redis.connect().subscribe().with(c -> {
+        Duration silence = Duration.ofNanos(silenceNanos);
+        redis.connect().ifNoItem().after(silence).fail().subscribe().with(c -> {
             connection = c;
+            lastHeard = System.nanoTime();
             c.handler(this::onPush);
-            c.exceptionHandler(t -> lost("failed: " + t));
-            c.endHandler(() -> lost("closed"));
-            c.send(Request.cmd(Command.SUBSCRIBE).arg(invalidator.channel()).arg(controlChannel)).subscribe().with(ok -> {
-                subscribed = true;
-                backoffMillis = 50;
-                if (hadGap) {
-                    hadGap = false;
-                    invalidator.resync();
-                    onControl.run();
-                    LOG.infof("GCache re-subscribed to %s; cleared LOCAL entries of tracked use cases, since "
-                            + "invalidations may have been missed", invalidator.channel());
-                }
-            }, t -> lost("subscribe failed: " + t));
+            c.exceptionHandler(t -> lost(c, "failed: " + t));
+            c.endHandler(() -> lost(c, "closed"));
+            c.send(Request.cmd(Command.SUBSCRIBE).arg(invalidator.channel()).arg(controlChannel))
+                    .ifNoItem().after(silence).fail().subscribe().with(ok -> {
+                        if (connection != c) {
+                            return;
+                        }
+                        lastHeard = System.nanoTime();
+                        subscribed = true;
+                        backoffMillis = 50;
+                        invalidator.subscribed();
+                        if (hadGap) {
+                            hadGap = false;
+                            onControl.run();
+                            LOG.infof("GCache re-subscribed to %s; LOCAL values of tracked use cases computed before were "
+                                    + "dropped, since invalidations may have been missed, and LOCAL is used again",
+                                    invalidator.channel());
+                        }
+                    }, t -> lost(c, "subscribe failed: " + t));
         }, t -> retry());
     }
 
+    /** Pings the subscribed connection, and declares it lost when it has been silent for too long. */
+    private void heartbeat() {
+        RedisConnection c = connection;
+        if (stopped.get() || c == null || !subscribed) {
+            return;
+        }
+        if (System.nanoTime() - lastHeard > silenceNanos) {
+            lost(c, "was silent for " + TimeUnit.NANOSECONDS.toMillis(silenceNanos) + " ms (no answer to PING)");
+            return;
+        }
+        // RESP3 answers PONG to the request; RESP2 in subscribed mode sends ["pong", ""], which, like any message
+        // that arrives while a request waits, may be handed to either side: both count as heard.
+        c.send(Request.cmd(Command.PING)).subscribe().with(this::onPush, t -> {
+        });
+    }
+
     private void onPush(Response r) {
-        if (r.size() >= 3 && "message".equals(r.get(0).toString())) {
+        lastHeard = System.nanoTime();
+        if (r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 3
+                && "message".equals(r.get(0).toString())) {
             try {
                 if (controlChannel.equals(r.get(1).toString())) {
                     onControl.run();
@@ -99,19 +143,16 @@ public final class InvalidationSubscriber {
         }
     }
 
-    private synchronized void lost(String why) {
-        if (stopped.get() || !subscribed && hadGap) {
-            return;
+    private synchronized void lost(RedisConnection c, String why) {
+        if (stopped.get() || connection != c || c == null) {
+            return; // an old connection's late event, or already handled
         }
         subscribed = false;
         hadGap = true;
-        invalidator.resync();
-        LOG.warnf("GCache invalidation subscription %s; LOCAL entries of tracked use cases cleared, reconnecting", why);
-        RedisConnection c = connection;
         connection = null;
-        if (c != null) {
-            c.closeAndForget();
-        }
+        invalidator.lost();
+        LOG.warnf("GCache invalidation subscription %s; LOCAL of tracked use cases is off until it is back", why);
+        c.closeAndForget();
         retry();
     }
 

@@ -6,16 +6,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-
-import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.runtime.UseCase;
 import io.quarkiverse.gcache.runtime.keys.Urns;
+import io.quarkiverse.gcache.runtime.layers.RemoteBreaker;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
+import io.quarkiverse.gcache.runtime.metrics.FailureLog;
 import io.quarkiverse.gcache.runtime.metrics.InvalidationStats;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * Entity invalidation across layers and instances (R6–R8).
@@ -26,16 +29,25 @@ import io.smallrye.mutiny.Uni;
  * buffer, with a TTL longer than any tracked REMOTE value (R7); the same script publishes the invalidation.</li>
  * <li>LOCAL elsewhere: every other instance applies the published message (see {@link InvalidationSubscriber}).</li>
  * </ol>
+ * A watermark that cannot be written waits in the {@link InvalidationOutbox} and is retried until written (R18).
  */
 public final class Invalidator {
 
-    private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
+    /** How often the outbox is retried while it is not empty. */
+    static final long RETRY_MILLIS = 500;
+    /** Watermarks written at once when the outbox drains. */
+    private static final int DRAIN_CONCURRENCY = 16;
 
     private final String prefix;
     private final Map<String, List<UseCase>> byKeyType;
     private final Collection<UseCase> useCases;
     private final RemoteLayer remote;
     private final InvalidationLog log;
+    private final InvalidationOutbox outbox = new InvalidationOutbox(InvalidationOutbox.DEFAULT_CAPACITY, System::nanoTime);
+    private final InvalidationGap gap;
+    private final AtomicBoolean retrying = new AtomicBoolean();
+    private final FailureLog writeFailures = new FailureLog("invalidation");
+    private final FailureLog dropped = new FailureLog("invalidation outbox");
     private final InvalidationStats stats;
     private final String instanceId = UUID.randomUUID().toString();
     private final String channel;
@@ -46,6 +58,7 @@ public final class Invalidator {
         this.byKeyType = useCases.stream().collect(Collectors.groupingBy(UseCase::keyType));
         this.remote = remote;
         this.log = log;
+        this.gap = new InvalidationGap(remote != null);
         this.stats = new InvalidationStats(byKeyType.keySet());
         this.channel = "gcache:invalidations:" + prefix;
     }
@@ -58,7 +71,19 @@ public final class Invalidator {
         return channel;
     }
 
-    /** Invalidates LOCAL at once; the returned {@code Uni} writes the watermark and fails when Redis could not. */
+    public InvalidationOutbox outbox() {
+        return outbox;
+    }
+
+    public InvalidationGap gap() {
+        return gap;
+    }
+
+    /**
+     * Invalidates LOCAL at once; the returned {@code Uni} writes the watermark and fails when Redis could not, in
+     * which case the invalidation waits in the outbox and is retried (R18). With the REMOTE breaker open it fails
+     * at once, without trying.
+     */
     public Uni<Void> invalidate(String keyType, String id, Duration futureBuffer) {
         long bufferMillis = futureBuffer == null ? 0 : Math.max(0, futureBuffer.toMillis());
         String entity = Urns.entity(prefix, keyType, id);
@@ -66,32 +91,107 @@ public final class Invalidator {
         if (remote == null) {
             return Uni.createFrom().voidItem();
         }
+        return Uni.createFrom().deferred(() -> {
+            RemoteBreaker.Permit permit = remote.breaker().tryAcquire();
+            if (permit == null) {
+                Throwable down = new IllegalStateException("Redis is unavailable (REMOTE breaker open)");
+                pend(keyType, entity, bufferMillis, down);
+                return Uni.createFrom().failure(down);
+            }
+            return RemoteLayer.reported(permit, writeWatermark(keyType, entity, bufferMillis))
+                    .onFailure().invoke(t -> pend(keyType, entity, bufferMillis, t));
+        });
+    }
+
+    private Uni<Void> writeWatermark(String keyType, String entity, long bufferMillis) {
         String key = entity + "#" + Urns.WATERMARK;
         String message = instanceId + "|" + bufferMillis + "|" + keyType + "|" + entity;
-        return Uni.createFrom().deferred(() -> remote.writeWatermark(key, bufferMillis, watermarkTtlMillis() + bufferMillis,
-                channel, message))
+        return remote.writeWatermark(key, bufferMillis, watermarkTtlMillis() + bufferMillis, channel, message)
                 .invoke(() -> stats.invalidated(keyType, CacheLayer.REMOTE))
-                .onFailure().invoke(t -> LOG.warnf("GCache could not write the watermark %s: %s", key, t))
                 .replaceWithVoid();
+    }
+
+    private void pend(String keyType, String entity, long bufferMillis, Throwable failure) {
+        stats.writeFailed(keyType);
+        if (outbox.add(keyType, entity, bufferMillis)) {
+            writeFailures.logMessage("could not write the watermark of " + entity + "; it is kept and retried ("
+                    + outbox.size() + " waiting)", failure);
+        } else {
+            dropped.logMessage("the outbox is full (" + outbox.size() + " entities); the invalidation of " + entity
+                    + " could not be kept for REMOTE, whose values of it may be served until they expire", failure);
+        }
+    }
+
+    /** Retries the outbox every {@value #RETRY_MILLIS} ms while it is not empty. */
+    public long startRetries(Vertx vertx) {
+        return vertx.setPeriodic(RETRY_MILLIS, id -> retryOutbox());
+    }
+
+    /**
+     * One retry round: the oldest waiting watermark is tried first; if it is written, the rest follow
+     * ({@value #DRAIN_CONCURRENCY} at a time). At most one round runs at a time.
+     */
+    void retryOutbox() {
+        if (outbox.size() == 0 || !retrying.compareAndSet(false, true)) {
+            return;
+        }
+        long maxAge = TimeUnit.MILLISECONDS.toNanos(watermarkTtlMillis());
+        List<InvalidationOutbox.Pending> due = outbox.due(maxAge);
+        if (due.isEmpty()) {
+            retrying.set(false);
+            return;
+        }
+        InvalidationOutbox.Pending first = due.get(0);
+        retry(first).chain(() -> Multi.createFrom().iterable(due.subList(1, due.size()))
+                .onItem().transformToUni(this::retry).merge(DRAIN_CONCURRENCY)
+                .collect().last().replaceWithVoid())
+                .subscribe().with(ok -> retrying.set(false), failure -> retrying.set(false));
+    }
+
+    private Uni<Void> retry(InvalidationOutbox.Pending p) {
+        return writeWatermark(p.keyType(), p.entity(), p.bufferMillis()).invoke(() -> outbox.written(p));
     }
 
     /** Applies an invalidation published by an instance; its own messages were applied when sent. */
     public void onMessage(String message) {
-        String[] parts = message.split("\\|", 4);
-        if (parts.length != 4 || parts[0].equals(instanceId)) {
+        String[] parts = message.split("\\|", 3);
+        if (parts.length != 3 || parts[0].equals(instanceId)) {
             return;
         }
-        applyLocal(parts[2], parts[3], Long.parseLong(parts[1]));
+        // "<keyType>|<entity>": a key type may contain '|' but never a raw '{' (R5), and the entity starts with one
+        int split = parts[2].indexOf("|{");
+        if (split < 0) {
+            throw new IllegalArgumentException("no entity in " + message);
+        }
+        applyLocal(parts[2].substring(0, split), parts[2].substring(split + 1), Long.parseLong(parts[1]));
     }
 
-    /** After a gap in the subscription this instance may have missed invalidations: drop what they could cover. */
-    public void resync() {
+    /**
+     * The subscription is lost (R8a): LOCAL of tracked use cases is off until {@link #subscribed()}, and every
+     * value computed until now is stale, including those of computations still running.
+     */
+    void lost() {
+        gap.open();
+        dropTrackedLocal();
+    }
+
+    /**
+     * Subscribed (again): invalidations reach this instance from now on. What was missed while they could not is
+     * covered by dropping every tracked LOCAL value computed until now; then LOCAL is used again.
+     */
+    void subscribed() {
+        dropTrackedLocal();
+        gap.close();
+        stats.resynced();
+    }
+
+    private void dropTrackedLocal() {
+        log.invalidateAll();
         for (UseCase uc : useCases) {
             if (uc.keys().tracked()) {
                 uc.localLayer().clear();
             }
         }
-        stats.resynced();
     }
 
     private void applyLocal(String keyType, String entity, long bufferMillis) {

@@ -52,9 +52,12 @@ public final class Urns {
         if (key.startsWith("{")) {
             return key.substring(0, key.indexOf('}') + 1);
         }
-        int end = key.indexOf('?');
-        if (end < 0) {
-            end = key.indexOf('#');
+        // Key types and ids are escaped (R5), so the first raw '?' or '#' ends the entity; the use case name, which is
+        // not escaped (gcache compatibility, R17), may contain either.
+        int end = key.indexOf('#');
+        int query = key.indexOf('?');
+        if (query >= 0 && query < end) {
+            end = query;
         }
         return "{" + key.substring(0, end) + "}";
     }

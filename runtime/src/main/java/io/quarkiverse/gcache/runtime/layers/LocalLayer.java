@@ -26,6 +26,9 @@ public final class LocalLayer {
 
     public LocalLayer(long maximumSize) {
         this.cache = Caffeine.newBuilder()
+                // Maintenance (eviction to maximumSize) on the calling threads: on the common pool it lags under load
+                // on small machines, and the bound was exceeded three-fold. The cost is amortised and small.
+                .executor(Runnable::run)
                 .maximumSize(maximumSize)
                 .expireAfter(new PerEntryTtl())
                 .removalListener((String key, LocalEntry entry, RemovalCause cause) -> {

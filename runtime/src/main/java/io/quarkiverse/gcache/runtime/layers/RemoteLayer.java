@@ -23,14 +23,25 @@ import io.vertx.mutiny.redis.client.Response;
 public final class RemoteLayer {
 
     /**
-     * KEYS[1] value, KEYS[2] (optional) watermark. Redis returns {@code false} for missing keys, which keeps the array whole.
+     * KEYS[1] value, KEYS[2] (optional) watermark; ARGV[1] largest value size in bytes. Redis returns {@code false}
+     * for missing keys, which keeps the array whole. A value over the limit is deleted where it lies and never
+     * transferred (R14a): its size comes back instead, so one oversize value costs one cheap read, not a timeout
+     * per read forever.
      */
     static final String READ_SCRIPT = """
-            local v = redis.call('GET', KEYS[1])
+            local v = false
+            local big = 0
+            local n = redis.call('STRLEN', KEYS[1])
+            if n > tonumber(ARGV[1]) then
+              redis.call('UNLINK', KEYS[1])
+              big = n
+            elseif n > 0 then
+              v = redis.call('GET', KEYS[1])
+            end
             local w = false
             if #KEYS > 1 then w = redis.call('GET', KEYS[2]) end
             local t = redis.call('TIME')
-            return {v, w, t[1], t[2]}
+            return {v, w, t[1], t[2], big}
             """;
 
     private static final String READ_SHA = sha1(READ_SCRIPT);
@@ -53,23 +64,51 @@ public final class RemoteLayer {
 
     private final Redis redis;
     private final Duration timeout;
+    private final long maxValueSize;
     private final RemoteBreaker breaker;
 
-    public RemoteLayer(Redis redis, Duration timeout) {
+    public RemoteLayer(Redis redis, Duration timeout, long maxValueSize) {
         this.redis = redis;
         this.timeout = timeout;
-        this.breaker = new RemoteBreaker(Math.max(1000, timeout.toMillis() * 4));
+        this.maxValueSize = maxValueSize;
+        // A probe is itself bounded by the timeout; twice that plus a second is surely "lost".
+        this.breaker = new RemoteBreaker(Math.max(1000, timeout.toMillis() * 4), timeout.toMillis() * 2 + 1000,
+                System::nanoTime);
     }
 
     public RemoteBreaker breaker() {
         return breaker;
     }
 
+    /** {@code quarkus.gcache.remote.max-value-size}: larger envelopes are neither written nor read (R14a). */
+    public long maxValueSize() {
+        return maxValueSize;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Runs {@code operation} under {@code permit} and reports its outcome to the breaker whatever happens: an item
+     * is a success, a failure (timeouts and refused connections included) a failure, a cancellation before either
+     * a release (R10a: a permit and its outcome are inseparable).
+     */
+    public static <T> Uni<T> reported(RemoteBreaker.Permit permit, Uni<T> operation) {
+        return operation.onItemOrFailure().invoke((item, failure) -> {
+            if (failure == null) {
+                permit.success();
+            } else {
+                permit.failure();
+            }
+        }).onCancellation().invoke(permit::release);
+    }
+
     /** Reads a value with its watermark ({@code watermarkKey} may be {@code null} for untracked keys). */
     public Uni<RemoteRead> read(String key, String watermarkKey) {
-        return bounded(send(readRequest(Command.EVALSHA, READ_SHA, key, watermarkKey))
+        return bounded(send(readRequest(Command.EVALSHA, READ_SHA, key, watermarkKey, maxValueSize))
                 .onFailure(RemoteLayer::isNoScript)
-                .recoverWithUni(() -> send(readRequest(Command.EVAL, READ_SCRIPT, key, watermarkKey)))
+                .recoverWithUni(() -> send(readRequest(Command.EVAL, READ_SCRIPT, key, watermarkKey, maxValueSize)))
                 .map(RemoteLayer::toRead));
     }
 
@@ -167,9 +206,10 @@ public final class RemoteLayer {
         return uni.ifNoItem().after(timeout).failWith(() -> new RemoteTimeoutException(timeout));
     }
 
-    private static Request readRequest(Command command, String script, String key, String watermarkKey) {
+    private static Request readRequest(Command command, String script, String key, String watermarkKey,
+            long maxValueSize) {
         Request r = Request.cmd(command).arg(script).arg(watermarkKey == null ? 1 : 2).arg(key);
-        return watermarkKey == null ? r : r.arg(watermarkKey);
+        return (watermarkKey == null ? r : r.arg(watermarkKey)).arg(maxValueSize);
     }
 
     private static RemoteRead toRead(Response r) {
@@ -177,7 +217,7 @@ public final class RemoteLayer {
         Response watermark = r.get(1);
         long now = r.get(2).toLong() * 1000 + r.get(3).toLong() / 1000;
         return new RemoteRead(value == null ? null : value.toBytes(),
-                watermark == null ? -1 : parseWatermark(watermark.toString()), now);
+                watermark == null ? -1 : parseWatermark(watermark.toString()), now, r.get(4).toLong());
     }
 
     /** gcache writes epoch milliseconds as a decimal string; tolerate a fractional part (R17). */

@@ -1,12 +1,19 @@
 package io.quarkiverse.gcache.runtime.metrics;
 
-/** Why a layer was not used by a call; the {@code reason} tag of {@code gcache.disabled} (SPEC R16). */
+/**
+ * Why a layer was not used by a call; the {@code reason} tag of {@code gcache.disabled} (reference rules R16, R8a,
+ * R11a).
+ */
 public enum DisabledReason {
     CONTEXT("context"),
     RAMPED_DOWN("ramped_down"),
     MISSING_CONFIG("missing_config"),
     CONFIG_ERROR("config_error"),
-    SERVER_DOWN("server_down");
+    SERVER_DOWN("server_down"),
+    /** LOCAL of a tracked use case while invalidations cannot reach this instance (R8a). */
+    INVALIDATION_GAP("invalidation_gap"),
+    /** A caller stopped waiting for another caller's computation and ran the method itself (R11a). */
+    WAIT_TIMEOUT("wait_timeout");
 
     private final String tag;
 

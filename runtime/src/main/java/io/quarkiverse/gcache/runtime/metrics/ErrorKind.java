@@ -5,7 +5,11 @@ public enum ErrorKind {
     KEY_BUILDING("key_building"),
     REDIS("redis"),
     SERIALIZATION("serialization"),
-    CONFIG_PROVIDER("config_provider");
+    CONFIG_PROVIDER("config_provider"),
+    /** A REMOTE value over {@code remote.max-value-size}: not written, or deleted when found (R14a). */
+    VALUE_TOO_LARGE("value_too_large"),
+    /** A REMOTE value with a bad header, an unknown format version, or a creation time in the future (R14a). */
+    CORRUPT("corrupt");
 
     private final String tag;
 

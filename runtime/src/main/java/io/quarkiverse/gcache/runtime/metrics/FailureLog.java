@@ -25,17 +25,35 @@ public final class FailureLog {
     }
 
     public void log(String useCase, Throwable failure) {
+        if (allowed()) {
+            long skipped = suppressed.sumThenReset();
+            LOG.warnf("GCache %s failed for use case %s; the call fell back to the method (%s)%s", what, useCase,
+                    String.valueOf(failure), skipped(skipped));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("GCache failure detail", failure);
+            }
+        }
+    }
+
+    /** Logs {@code message} (with the failure's one-line form) at most once per interval. */
+    public void logMessage(String message, Throwable failure) {
+        if (allowed()) {
+            long skipped = suppressed.sumThenReset();
+            LOG.warnf("GCache %s: %s (%s)%s", what, message, String.valueOf(failure), skipped(skipped));
+        }
+    }
+
+    private boolean allowed() {
         long now = System.nanoTime();
         long next = nextAllowed.get();
         if ((next != Long.MIN_VALUE && now - next < 0) || !nextAllowed.compareAndSet(next, now + INTERVAL_NANOS)) {
             suppressed.increment();
-            return;
+            return false;
         }
-        long skipped = suppressed.sumThenReset();
-        LOG.warnf("GCache %s failed for use case %s; the call fell back to the method (%s)%s", what, useCase,
-                String.valueOf(failure), skipped == 0 ? "" : " [" + skipped + " similar failures not logged]");
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("GCache failure detail", failure);
-        }
+        return true;
+    }
+
+    private static String skipped(long n) {
+        return n == 0 ? "" : " [" + n + " similar failures not logged]";
     }
 }

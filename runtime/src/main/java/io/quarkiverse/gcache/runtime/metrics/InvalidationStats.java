@@ -11,6 +11,7 @@ public final class InvalidationStats {
 
     private final Map<String, LongAdder[]> byKeyType = new ConcurrentHashMap<>();
     private final LongAdder resyncs = new LongAdder();
+    private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
 
     public InvalidationStats(Iterable<String> knownKeyTypes) {
         knownKeyTypes.forEach(this::adders);
@@ -27,6 +28,16 @@ public final class InvalidationStats {
 
     public Map<String, LongAdder[]> all() {
         return byKeyType;
+    }
+
+    /** A watermark write for {@code keyType} failed; the invalidation waits in the outbox (R18). */
+    public void writeFailed(String keyType) {
+        failed.computeIfAbsent(keyType, k -> new LongAdder()).increment();
+    }
+
+    public double writeFailures(String keyType) {
+        LongAdder a = failed.get(keyType);
+        return a == null ? 0 : a.sum();
     }
 
     public void resynced() {

@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -45,7 +46,9 @@ public class MicrometerBinding {
             for (StatLayer layer : new StatLayer[] { StatLayer.LOCAL, StatLayer.REMOTE }) {
                 Tags t = base.and("layer", layer.name());
                 counter(p + ".requests", t, s, x -> x.requests(layer));
-                counter(p + ".misses", t, s, x -> x.misses(layer));
+                for (MissReason reason : MissReason.values()) {
+                    counter(p + ".misses", t.and("reason", reason.tag()), s, x -> x.misses(layer, reason));
+                }
                 for (DisabledReason reason : DisabledReason.values()) {
                     if (reason != DisabledReason.CONTEXT) {
                         counter(p + ".disabled", t.and("reason", reason.tag()), s, x -> x.disabledCount(layer, reason));
@@ -58,19 +61,27 @@ public class MicrometerBinding {
                     x -> x.disabledCount(StatLayer.GLOBAL, DisabledReason.CONTEXT));
             counter(p + ".errors", base.and("layer", "GLOBAL", "error", ErrorKind.KEY_BUILDING.tag(), "in_fallback", "false"),
                     s, x -> x.errors(StatLayer.GLOBAL, ErrorKind.KEY_BUILDING));
-            for (ErrorKind kind : new ErrorKind[] { ErrorKind.REDIS, ErrorKind.SERIALIZATION }) {
+            for (ErrorKind kind : new ErrorKind[] { ErrorKind.REDIS, ErrorKind.SERIALIZATION, ErrorKind.VALUE_TOO_LARGE,
+                    ErrorKind.CORRUPT }) {
                 counter(p + ".errors", base.and("layer", "REMOTE", "error", kind.tag(), "in_fallback", "false"), s,
                         x -> x.errors(StatLayer.REMOTE, kind));
             }
             uc.meters(new Meters(registry, p, base));
         }
-        runtime.invalidator().stats().all().forEach((keyType, adders) -> {
+        InvalidationStats invalidations = runtime.invalidator().stats();
+        invalidations.all().forEach((keyType, adders) -> {
             for (CacheLayer layer : CacheLayer.values()) {
                 LongAdder adder = adders[layer.ordinal()];
                 FunctionCounter.builder(p + ".invalidations", adder, LongAdder::doubleValue)
                         .tags("key_type", keyType, "layer", layer.name()).register(registry);
             }
+            // R18: watermark writes that failed (each then waits in the outbox)
+            FunctionCounter.builder(p + ".invalidations.failed", invalidations, x -> x.writeFailures(keyType))
+                    .tags("key_type", keyType, "layer", CacheLayer.REMOTE.name()).register(registry);
         });
+        Gauge.builder(p + ".invalidations.pending", runtime.invalidator(), x -> x.outbox().size())
+                .description("Invalidations whose watermark could not be written yet and is being retried (R18)")
+                .register(registry);
     }
 
     private void counter(String name, Tags tags, UseCaseStats stats, ToDoubleFunction<UseCaseStats> f) {

@@ -13,9 +13,10 @@ public final class UseCaseStats {
 
     private static final int LAYERS = StatLayer.values().length;
     private static final int REASONS = DisabledReason.values().length;
+    private static final int MISS_REASONS = MissReason.values().length;
 
     private final LongAdder[] requests = adders(LAYERS);
-    private final LongAdder[] misses = adders(LAYERS);
+    private final LongAdder[] misses = adders(LAYERS * MISS_REASONS);
     private final LongAdder[] errors = adders(LAYERS);
     private final LongAdder[] errorsByKind = adders(LAYERS * ErrorKind.values().length);
     private final LongAdder fallbackErrors = new LongAdder();
@@ -33,8 +34,8 @@ public final class UseCaseStats {
         requests[layer.ordinal()].increment();
     }
 
-    public void miss(CacheLayer layer) {
-        misses[layer.ordinal()].increment();
+    public void miss(CacheLayer layer, MissReason reason) {
+        misses[layer.ordinal() * MISS_REASONS + reason.ordinal()].increment();
     }
 
     public void error(StatLayer layer, ErrorKind kind) {
@@ -67,7 +68,15 @@ public final class UseCaseStats {
     }
 
     public long misses(StatLayer layer) {
-        return misses[layer.ordinal()].sum();
+        long sum = 0;
+        for (int r = 0; r < MISS_REASONS; r++) {
+            sum += misses[layer.ordinal() * MISS_REASONS + r].sum();
+        }
+        return sum;
+    }
+
+    public long misses(StatLayer layer, MissReason reason) {
+        return misses[layer.ordinal() * MISS_REASONS + reason.ordinal()].sum();
     }
 
     /** Requests that were served by the layer. */
