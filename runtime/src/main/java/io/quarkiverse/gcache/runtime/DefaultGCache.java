@@ -116,7 +116,7 @@ public class DefaultGCache implements GCache {
         String urn = key.urn(runtime.urnPrefix(), tracked);
         boolean removed = false;
         if (uc != null) {
-            removed = uc.localLayer().asMap().remove(urn) != null;
+            removed = uc.localLayer().remove(urn);
         }
         RemoteLayer remote = runtime.remote();
         if (remote != null) {

@@ -20,6 +20,7 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidationOutbox;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.Envelope;
 import io.quarkiverse.gcache.runtime.layers.LocalEntry;
+import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteBreaker;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteRead;
@@ -84,35 +85,45 @@ final class ReadThrough {
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
         uc.stats().request(CacheLayer.LOCAL);
-        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        LocalLayer local = uc.localLayer();
+        LocalEntry hit = local.get(key);
         MissReason reason = MissReason.ABSENT;
-        if (entry != null && isStale(uc, key, entry)) {
-            entry = null;
+        if (hit != null) {
+            if (!isStale(uc, hit)) {
+                uc.meters().get(System.nanoTime() - t0);
+                return hit.value();
+            }
+            local.remove(key, hit);
             reason = MissReason.STALE;
         }
-        if (entry == null) {
-            CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
-            entry = uc.localLayer().claim(key, claim);
-            if (entry == null) {
-                uc.stats().miss(CacheLayer.LOCAL, reason);
-                try {
-                    return syncLoad(uc, ctx, key, claim, localTtl, t0);
-                } catch (Throwable t) {
-                    uc.localLayer().release(key, claim);
-                    claim.completeExceptionally(t);
-                    throw t;
-                }
+        CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
+        CompletableFuture<LocalEntry> other = local.claim(key, claim);
+        if (other == null) {
+            LocalEntry late = local.get(key); // filled between the lookup and the claim
+            if (late != null && !isStale(uc, late)) {
+                local.release(key, claim);
+                claim.complete(late);
+                uc.meters().get(System.nanoTime() - t0);
+                return late.value();
+            }
+            uc.stats().miss(CacheLayer.LOCAL, reason);
+            try {
+                return syncLoad(uc, ctx, key, claim, localTtl, t0);
+            } catch (Throwable t) {
+                local.release(key, claim);
+                claim.completeExceptionally(t);
+                throw t;
             }
         }
-        LocalEntry hit = entry.isDone() ? await(entry) : awaitOther(entry);
-        if (hit == null) {
+        LocalEntry waited = other.isDone() ? await(other) : awaitOther(other);
+        if (waited == null) {
             // R11a: the other caller's computation took too long; do not wait for it any more
             uc.stats().miss(CacheLayer.LOCAL, MissReason.ABSENT);
             uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
         uc.meters().get(System.nanoTime() - t0);
-        return hit.value();
+        return waited.value();
     }
 
     /** REMOTE (if this call uses it), then the method; {@code start} is when the call began, which stamps LOCAL. */
@@ -189,29 +200,36 @@ final class ReadThrough {
             return reactiveLoad(uc, ctx, key, methodNanos);
         }
         uc.stats().request(CacheLayer.LOCAL);
-        CompletableFuture<LocalEntry> entry = uc.localLayer().get(key);
+        LocalLayer local = uc.localLayer();
+        LocalEntry hit = local.get(key);
         MissReason reason = MissReason.ABSENT;
-        if (entry != null && isStale(uc, key, entry)) {
-            entry = null;
+        if (hit != null) {
+            if (!isStale(uc, hit)) {
+                return Uni.createFrom().item(hit.value());
+            }
+            local.remove(key, hit);
             reason = MissReason.STALE;
         }
-        boolean mine = false;
-        if (entry == null) {
-            CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
-            entry = uc.localLayer().claim(key, claim);
-            if (entry == null) {
-                uc.stats().miss(CacheLayer.LOCAL, reason);
-                long start = System.nanoTime();
-                mine = true;
-                // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
-                entry = claim;
-                reactiveLoad(uc, ctx, key, methodNanos).subscribe().with(
-                        value -> fillLocal(uc, claim, value, localTtl, key, start),
-                        failure -> {
-                            uc.localLayer().release(key, claim);
-                            claim.completeExceptionally(failure);
-                        });
+        CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
+        CompletableFuture<LocalEntry> entry = local.claim(key, claim);
+        boolean mine = entry == null;
+        if (mine) {
+            LocalEntry late = local.get(key); // filled between the lookup and the claim
+            if (late != null && !isStale(uc, late)) {
+                local.release(key, claim);
+                claim.complete(late);
+                return Uni.createFrom().item(late.value());
             }
+            uc.stats().miss(CacheLayer.LOCAL, reason);
+            long start = System.nanoTime();
+            // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
+            entry = claim;
+            reactiveLoad(uc, ctx, key, methodNanos).subscribe().with(
+                    value -> fillLocal(uc, claim, value, localTtl, key, start),
+                    failure -> {
+                        local.release(key, claim);
+                        claim.completeExceptionally(failure);
+                    });
         }
         if (entry.isDone() && !entry.isCompletedExceptionally()) {
             return Uni.createFrom().item(entry.join().value());
@@ -349,26 +367,27 @@ final class ReadThrough {
 
     // ---- LOCAL -----------------------------------------------------------------------------------------------
 
-    private static void fillLocal(UseCase uc, CompletableFuture<LocalEntry> claim, Object value, long localTtl,
-            String key, long start) {
-        if (claim != null) {
-            String entity = Urns.entityOf(key);
-            claim.complete(new LocalEntry(value, localTtl, entity, start));
-            uc.localLayer().index(key, entity);
+    /**
+     * Completes a claimed computation: its waiters get the value, and LOCAL keeps it unless an invalidation this
+     * instance knows of came after the computation began (R6a).
+     */
+    private void fillLocal(UseCase uc, CompletableFuture<LocalEntry> claim, Object value, long localTtl, String key,
+            long start) {
+        if (claim == null) {
+            return;
+        }
+        LocalEntry entry = new LocalEntry(value, localTtl, Urns.entityOf(key), start);
+        if (invalidations.isStale(entry, uc.keys().tracked())) {
+            uc.localLayer().release(key, claim);
+            claim.complete(entry);
+        } else {
+            uc.localLayer().fill(key, claim, entry);
         }
     }
 
-    /**
-     * Whether a completed LOCAL entry predates an invalidation this instance knows of (R6a) or a resync (R8a); such
-     * an entry is removed.
-     */
-    private boolean isStale(UseCase uc, String key, CompletableFuture<LocalEntry> entry) {
-        if (entry.isDone() && !entry.isCompletedExceptionally()
-                && invalidations.isStale(entry.join(), uc.keys().tracked())) {
-            uc.localLayer().release(key, entry);
-            return true;
-        }
-        return false;
+    /** Whether a LOCAL entry predates an invalidation this instance knows of (R6a) or a resync (R8a). */
+    private boolean isStale(UseCase uc, LocalEntry entry) {
+        return invalidations.isStale(entry, uc.keys().tracked());
     }
 
     /** Waits for another caller's computation at most {@code local.wait-timeout}; {@code null} when it is late. */

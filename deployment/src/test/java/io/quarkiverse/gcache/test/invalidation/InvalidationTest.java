@@ -32,7 +32,9 @@ import io.quarkus.test.QuarkusUnitTest;
 class InvalidationTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest APP = GCacheApps.withRedis(Profiles.class, Profiles.Update.class);
+    static final QuarkusUnitTest APP = GCacheApps.withRedis(Profiles.class, Profiles.Update.class)
+            // long enough that a caller wrongly waiting on a stale computation would show
+            .overrideConfigKey("quarkus.gcache.local.wait-timeout", "60s");
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
 
@@ -135,6 +137,28 @@ class InvalidationTest {
         }
     }
 
+    /** R6a: a caller that arrives after an invalidation never waits for a computation that began before it. */
+    @Test
+    void aCallerAfterAnInvalidationDoesNotWaitForAComputationFromBeforeIt() throws Exception {
+        profiles.source.put("6", "old");
+        profiles.readStarted = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        profiles.readGate = gate;
+        CompletableFuture<String> before = CompletableFuture.supplyAsync(() -> read("6"));
+        assertThat(profiles.readStarted.await(10, TimeUnit.SECONDS)).isTrue(); // it has read "old" and waits
+
+        profiles.source.put("6", "new");
+        gcache.invalidate("user_id", "6");
+        profiles.readGate = null;
+        // computes afresh at once, although the earlier computation still holds its claim
+        assertThat(CompletableFuture.supplyAsync(() -> read("6")).get(10, TimeUnit.SECONDS)).isEqualTo("new");
+        assertThat(before).isNotDone();
+
+        gate.countDown();
+        assertThat(before.get(10, TimeUnit.SECONDS)).isEqualTo("old"); // its own caller's value, never kept
+        assertThat(read("6")).isEqualTo("new");
+    }
+
     @Test
     void raceWithAFutureBufferNeverServesTheOldValueAfterTheBuffer() throws Exception {
         for (int round = 0; round < 10; round++) {
@@ -202,8 +226,8 @@ class InvalidationTest {
         profiles.source.put("7", "new");
         // What instance B publishes when it invalidates user 7 (its watermark write is not needed for LOCAL)
         REDIS.call("PUBLISH", runtime.invalidator().channel(), "other-instance|0|user_id|{urn:user_id:7}");
-        await().until(() -> !runtime.useCase("Profile").localLayer().asMap().containsKey("{urn:user_id:7}#Profile"));
-        assertThat(runtime.useCase("Profile").localLayer().asMap()).containsOnlyKeys("{urn:user_id:70}#Profile");
+        await().until(() -> !runtime.useCase("Profile").localLayer().keys().contains("{urn:user_id:7}#Profile"));
+        assertThat(runtime.useCase("Profile").localLayer().keys()).containsOnly("{urn:user_id:70}#Profile");
         REDIS.call("DEL", "{urn:user_id:7}#Profile");
         assertThat(read("7")).isEqualTo("new");
     }
@@ -247,7 +271,7 @@ class InvalidationTest {
         assertThat(gcache.delete(GCacheKey.of("user_id", "10", "Profile"))).isTrue();
         assertThat(exists("{urn:user_id:10}#Profile")).isFalse();
         assertThat(exists("{urn:user_id:11}#Profile")).isTrue();
-        assertThat(runtime.useCase("Profile").localLayer().asMap()).containsOnlyKeys("{urn:user_id:11}#Profile");
+        assertThat(runtime.useCase("Profile").localLayer().keys()).containsOnly("{urn:user_id:11}#Profile");
         assertThat(gcache.delete(GCacheKey.of("user_id", "10", "Profile"))).isFalse();
     }
 

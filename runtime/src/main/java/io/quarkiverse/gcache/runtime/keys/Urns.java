@@ -62,6 +62,24 @@ public final class Urns {
         return "{" + key.substring(0, end) + "}";
     }
 
+    /** Whether {@code key} (tracked or not) is a key of {@code entity} (tracked form), without allocating. */
+    public static boolean isKeyOf(String key, String entity) {
+        int end;
+        if (key.startsWith("{")) {
+            if (!key.startsWith(entity)) {
+                return false;
+            }
+            end = entity.length();
+        } else {
+            int inner = entity.length() - 2;
+            if (!key.regionMatches(0, entity, 1, inner)) {
+                return false;
+            }
+            end = inner;
+        }
+        return key.length() > end && (key.charAt(end) == '?' || key.charAt(end) == '#');
+    }
+
     /** {@code {<prefix>:<keyType>:<id>}}. */
     public static String entity(String prefix, String keyType, String id) {
         StringBuilder sb = new StringBuilder(32);

@@ -1,28 +1,39 @@
 package io.quarkiverse.gcache.runtime.layers;
 
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 
 /**
- * The LOCAL layer of one use case: a bounded Caffeine cache whose entries each carry the TTL that was in force
- * when they were computed, so a TTL changed at run time applies to new entries without rebuilding the cache.
+ * The LOCAL layer of one use case: a bounded Caffeine cache of completed values, whose entries each carry the TTL
+ * that was in force when they were computed, so a TTL changed at run time applies to new entries without
+ * rebuilding the cache; beside it, the computations under way.
  * <p>
- * Values are futures: a miss installs an incomplete future before computing, so concurrent misses of the same
- * key wait for that one computation instead of running the method again (single flight, R11). A future that
- * completes exceptionally is removed by Caffeine, so failures are never cached (R9).
+ * Single flight (R11): a miss claims its key in the in-flight map before computing, so concurrent misses of the
+ * same key wait for that one computation instead of running the method again; the computing caller
+ * {@linkplain #fill fills} the cache, then ends the claim. A failed computation ends its claim without filling, so
+ * failures are never cached (R9). Keeping computations out of the cache keeps a hit to one Caffeine read, with no
+ * future to unwrap and none stored per entry.
+ * <p>
+ * Concurrency: lock-free reads; Caffeine's maintenance (eviction, removal listener) runs on the calling thread.
  */
 public final class LocalLayer {
 
-    private final AsyncCache<String, LocalEntry> cache;
-    /** Keys per entity, so an invalidation touches only that entity's entries (R8) instead of scanning. */
-    private final ConcurrentHashMap<String, Set<String>> keysByEntity = new ConcurrentHashMap<>();
+    private final Cache<String, LocalEntry> cache;
+    private final ConcurrentHashMap<String, CompletableFuture<LocalEntry>> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Keys per entity, so an invalidation touches only that entity's entries (R8) instead of scanning. The value is
+     * the key itself while the entity has one (the common case: one use case, no arguments), a set beyond that: a
+     * set per entity cost ~200 bytes per entry. Values are only read or changed under the map's per-bin lock
+     * ({@code compute}, {@code remove}), so the sets need no synchronisation of their own.
+     */
+    private final ConcurrentHashMap<String, Object> keysByEntity = new ConcurrentHashMap<>();
 
     public LocalLayer(long maximumSize) {
         this.cache = Caffeine.newBuilder()
@@ -36,64 +47,115 @@ public final class LocalLayer {
                         unindex(entry.entity(), key);
                     }
                 })
-                .buildAsync();
+                .build();
     }
 
     /**
-     * Records that {@code key} holds a value of {@code entity}. Called after the entry is filled; an entry filled
+     * Records that {@code key} holds a value of {@code entity}. Called after the entry is stored; an entry stored
      * while its entity is being invalidated may be missed here, which the invalidation log covers (it is stale).
      */
-    public void index(String key, String entity) {
-        keysByEntity.computeIfAbsent(entity, e -> ConcurrentHashMap.newKeySet()).add(key);
-    }
-
-    /** Drops every entry of {@code entity}; returns how many keys it had. */
-    public int invalidateEntity(String entity) {
-        Set<String> keys = keysByEntity.remove(entity);
-        if (keys == null) {
-            return 0;
-        }
-        for (String key : keys) {
-            cache.asMap().remove(key);
-        }
-        return keys.size();
-    }
-
-    private void unindex(String entity, String key) {
-        keysByEntity.computeIfPresent(entity, (e, keys) -> {
-            keys.remove(key);
-            return keys.isEmpty() ? null : keys;
+    @SuppressWarnings("unchecked")
+    private void index(String key, String entity) {
+        keysByEntity.compute(entity, (e, keys) -> {
+            if (keys == null || keys.equals(key)) {
+                return key;
+            }
+            if (keys instanceof String single) {
+                Set<String> set = new HashSet<>(4);
+                set.add(single);
+                set.add(key);
+                return set;
+            }
+            ((Set<String>) keys).add(key);
+            return keys;
         });
     }
 
-    /** The entry's future (maybe still computing), or {@code null} on a miss. */
-    public CompletableFuture<LocalEntry> get(String key) {
+    /**
+     * Drops every entry of {@code entity}, and ends the claims of its computations under way, so that callers from
+     * now on compute afresh instead of waiting for a value that began before the invalidation (R6a); returns how
+     * many entries it had.
+     */
+    @SuppressWarnings("unchecked")
+    public int invalidateEntity(String entity) {
+        if (!inFlight.isEmpty()) {
+            inFlight.keySet().removeIf(key -> Urns.isKeyOf(key, entity)); // only computations under way: few
+        }
+        Object keys = keysByEntity.remove(entity);
+        if (keys == null) {
+            return 0;
+        }
+        if (keys instanceof String single) {
+            cache.asMap().remove(single);
+            return 1;
+        }
+        Set<String> set = (Set<String>) keys; // removed from the map: no other thread can reach it any more
+        for (String key : set) {
+            cache.asMap().remove(key);
+        }
+        return set.size();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void unindex(String entity, String key) {
+        keysByEntity.computeIfPresent(entity, (e, keys) -> {
+            if (keys instanceof String single) {
+                return single.equals(key) ? null : single;
+            }
+            Set<String> set = (Set<String>) keys;
+            set.remove(key);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** The completed entry of {@code key}, or {@code null}. */
+    public LocalEntry get(String key) {
         return cache.getIfPresent(key);
     }
 
     /**
      * Claims {@code key} for computation: returns {@code null} when {@code claim} was installed (the caller
-     * computes and completes it), or the future of the computation already under way.
+     * computes, then {@link #fill}s or {@link #release}s it), or the future of the computation already under way.
      */
     public CompletableFuture<LocalEntry> claim(String key, CompletableFuture<LocalEntry> claim) {
-        return cache.asMap().putIfAbsent(key, claim);
+        return inFlight.putIfAbsent(key, claim);
     }
 
+    /** Stores the claimed computation's entry, indexes it, ends the claim and hands the entry to its waiters. */
+    public void fill(String key, CompletableFuture<LocalEntry> claim, LocalEntry entry) {
+        cache.put(key, entry);
+        index(key, entry.entity());
+        inFlight.remove(key, claim);
+        claim.complete(entry);
+    }
+
+    /** Ends a claim without storing anything (the computation failed, or its value must not be kept). */
     public void release(String key, CompletableFuture<LocalEntry> claim) {
-        cache.asMap().remove(key, claim);
+        inFlight.remove(key, claim);
     }
 
-    public ConcurrentMap<String, CompletableFuture<LocalEntry>> asMap() {
-        return cache.asMap();
+    /** Removes {@code entry} if it is still the entry of {@code key} (it was found stale). */
+    public void remove(String key, LocalEntry entry) {
+        cache.asMap().remove(key, entry);
+    }
+
+    /** Removes the entry of {@code key}; whether there was one. */
+    public boolean remove(String key) {
+        return cache.asMap().remove(key) != null;
+    }
+
+    /** The keys held, for tests and tools. */
+    public java.util.Set<String> keys() {
+        return cache.asMap().keySet();
     }
 
     public void clear() {
-        cache.synchronous().invalidateAll();
+        cache.invalidateAll();
         keysByEntity.clear();
     }
 
     public long size() {
-        return cache.synchronous().estimatedSize();
+        return cache.estimatedSize();
     }
 
     private static final class PerEntryTtl implements Expiry<String, LocalEntry> {

@@ -228,6 +228,9 @@ class KeyInjectionPropertyTest {
             assertEquals(same, (Urns.entityOf(ka) + "#" + Urns.WATERMARK).equals(wb),
                     () -> "key " + show(ka) + " reads watermark " + show(wb));
             assertNotEquals(wb, ka, "a value key must never be a watermark key");
+            // LOCAL computations under way: an invalidation of b ends the claims of exactly b's keys
+            assertEquals(same, Urns.isKeyOf(ka, Urns.entity(PREFIX, b.keyType(), b.id())),
+                    () -> "isKeyOf(" + show(ka) + ", entity of " + b + ")");
         }
     }
 
