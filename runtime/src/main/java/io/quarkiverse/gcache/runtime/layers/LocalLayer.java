@@ -10,6 +10,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 
+import io.quarkiverse.gcache.runtime.keys.Urns;
+
 /**
  * The LOCAL layer of one use case: a bounded Caffeine cache of completed values, whose entries each carry the TTL
  * that was in force when they were computed, so a TTL changed at run time applies to new entries without
