@@ -1,5 +1,8 @@
 package io.quarkiverse.gcache.runtime;
 
+import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -24,12 +27,24 @@ public class GCachedInterceptor {
     @Inject
     GCacheRuntime runtime;
 
+    /**
+     * Use case per intercepted method, filled on first call: asking ArC for the binding costs ~25 ns and 32 bytes per
+     * call, a lookup by method (hash and equals allocate nothing) a fraction of that. Never shrinks: one entry per
+     * {@code @GCached} method.
+     */
+    private final ConcurrentHashMap<Method, UseCase> byMethod = new ConcurrentHashMap<>();
+
     @AroundInvoke
     Object intercept(InvocationContext ctx) throws Exception {
-        GCached binding = ctx.getInterceptorBinding(GCached.class);
-        UseCase useCase = binding == null ? null : runtime.useCase(binding.useCase());
+        Method method = ctx.getMethod();
+        UseCase useCase = byMethod.get(method);
         if (useCase == null) {
-            return ctx.proceed();
+            GCached binding = ctx.getInterceptorBinding(GCached.class);
+            useCase = binding == null ? null : runtime.useCase(binding.useCase());
+            if (useCase == null) {
+                return ctx.proceed();
+            }
+            byMethod.putIfAbsent(method, useCase);
         }
         if (!EnableScopes.isEnabled()) {
             useCase.stats().disabled(StatLayer.GLOBAL, DisabledReason.CONTEXT);

@@ -75,14 +75,16 @@ final class ReadThrough {
     // ---- sync ------------------------------------------------------------------------------------------------
 
     Object sync(UseCase uc, InvocationContext ctx) throws Exception {
-        long t0 = System.nanoTime();
+        // The clock costs about as much as a LOCAL hit: read it up front only for the hits gcache.get samples.
+        boolean sampled = uc.meters().sampleHit();
+        long t0 = sampled ? System.nanoTime() : 0;
         String key = key(uc, ctx);
         if (key == null) {
             return ctx.proceed();
         }
         long localTtl = decideLocal(uc);
         if (localTtl <= 0) {
-            return syncLoad(uc, ctx, key, null, 0, t0);
+            return syncLoad(uc, ctx, key, null, 0, sampled ? t0 : System.nanoTime());
         }
         uc.stats().request(CacheLayer.LOCAL);
         LocalLayer local = uc.localLayer();
@@ -90,11 +92,16 @@ final class ReadThrough {
         MissReason reason = MissReason.ABSENT;
         if (hit != null) {
             if (!isStale(uc, hit)) {
-                uc.meters().get(System.nanoTime() - t0);
+                if (sampled) {
+                    uc.meters().get(System.nanoTime() - t0);
+                }
                 return hit.value();
             }
             local.remove(key, hit);
             reason = MissReason.STALE;
+        }
+        if (!sampled) {
+            t0 = System.nanoTime(); // a miss is always timed; the key took a few nanoseconds before
         }
         CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
         CompletableFuture<LocalEntry> other = local.claim(key, claim);
@@ -187,17 +194,20 @@ final class ReadThrough {
         return uc.kind() == UseCase.Kind.UNI ? uni : uni.subscribeAsCompletionStage();
     }
 
-    private Uni<Object> reactiveRead(UseCase uc, InvocationContext ctx, String key) {
+    /** A load (REMOTE, then the method) timed for {@code gcache.get}, without the method's own time. */
+    private Uni<Object> timedLoad(UseCase uc, InvocationContext ctx, String key) {
         long t0 = System.nanoTime();
         long[] methodNanos = new long[1];
-        return reactiveLookup(uc, ctx, key, methodNanos)
+        return reactiveLoad(uc, ctx, key, methodNanos)
                 .invoke(() -> uc.meters().get(System.nanoTime() - t0 - methodNanos[0]));
     }
 
-    private Uni<Object> reactiveLookup(UseCase uc, InvocationContext ctx, String key, long[] methodNanos) {
+    private Uni<Object> reactiveRead(UseCase uc, InvocationContext ctx, String key) {
+        boolean sampled = uc.meters().sampleHit(); // see sync()
+        long t0 = sampled ? System.nanoTime() : 0;
         long localTtl = decideLocal(uc);
         if (localTtl <= 0) {
-            return reactiveLoad(uc, ctx, key, methodNanos);
+            return timedLoad(uc, ctx, key);
         }
         uc.stats().request(CacheLayer.LOCAL);
         LocalLayer local = uc.localLayer();
@@ -205,6 +215,9 @@ final class ReadThrough {
         MissReason reason = MissReason.ABSENT;
         if (hit != null) {
             if (!isStale(uc, hit)) {
+                if (sampled) {
+                    uc.meters().get(System.nanoTime() - t0);
+                }
                 return Uni.createFrom().item(hit.value());
             }
             local.remove(key, hit);
@@ -224,7 +237,7 @@ final class ReadThrough {
             long start = System.nanoTime();
             // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
             entry = claim;
-            reactiveLoad(uc, ctx, key, methodNanos).subscribe().with(
+            timedLoad(uc, ctx, key).subscribe().with(
                     value -> fillLocal(uc, claim, value, localTtl, key, start),
                     failure -> {
                         local.release(key, claim);
@@ -241,7 +254,7 @@ final class ReadThrough {
             value = value.ifNoItem().after(waitTimeout).recoverWithUni(() -> {
                 uc.stats().miss(CacheLayer.LOCAL, MissReason.ABSENT);
                 uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
-                return reactiveLoad(uc, ctx, key, methodNanos);
+                return timedLoad(uc, ctx, key);
             });
         }
         return onCallerContext(value);

@@ -26,7 +26,9 @@ class MetricsTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Metered.class)
-            .overrideConfigKey("quarkus.micrometer.binder-enabled-default", "false");
+            .overrideConfigKey("quarkus.micrometer.binder-enabled-default", "false")
+            // every hit timed, so that gcache.get counts each call below
+            .overrideConfigKey("quarkus.gcache.metrics.hit-sampling", "1");
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
 

@@ -125,7 +125,10 @@ public final class RuntimeControl implements GCacheControl {
         if (remote == null) {
             return;
         }
-        Uni<Void> write = remote.writeOverride(hash, field, value, channel);
+        // A reload that started while the write was under way may have read the hash before it: bump the generation
+        // again once written, so such a reload is dropped (the write's own announcement reloads afterwards).
+        Uni<Void> write = remote.writeOverride(hash, field, value, channel)
+                .onItemOrFailure().invoke(() -> generation.incrementAndGet());
         if (Context.isOnEventLoopThread()) {
             write.subscribe().with(ok -> {
             }, t -> LOG.warnf("GCache override %s applied on this instance only: %s", field, t));

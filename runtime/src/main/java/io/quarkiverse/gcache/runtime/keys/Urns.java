@@ -87,6 +87,16 @@ public final class Urns {
         return sb.toString();
     }
 
+    /** {@code s} escaped per R5; {@code s} itself when nothing needs escaping (no allocation). */
+    public static String escape(String s) {
+        if (firstToEscape(s) < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        appendEscaped(sb, s);
+        return sb.toString();
+    }
+
     public static void appendEscaped(StringBuilder sb, String s) {
         int first = firstToEscape(s);
         if (first < 0) {

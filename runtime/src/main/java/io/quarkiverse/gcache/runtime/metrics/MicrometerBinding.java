@@ -2,6 +2,7 @@ package io.quarkiverse.gcache.runtime.metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
@@ -66,7 +67,7 @@ public class MicrometerBinding {
                 counter(p + ".errors", base.and("layer", "REMOTE", "error", kind.tag(), "in_fallback", "false"), s,
                         x -> x.errors(StatLayer.REMOTE, kind));
             }
-            uc.meters(new Meters(registry, p, base));
+            uc.meters(new Meters(registry, p, base, config.metrics().hitSampling()));
         }
         InvalidationStats invalidations = runtime.invalidator().stats();
         invalidations.all().forEach((keyType, adders) -> {
@@ -98,8 +99,10 @@ public class MicrometerBinding {
         private final Timer load;
         private final DistributionSummary size;
         private final Map<Class<?>, Counter> fallbackErrors = new ConcurrentHashMap<>();
+        private final int hitSampling;
 
-        Meters(MeterRegistry registry, String prefix, Tags tags) {
+        Meters(MeterRegistry registry, String prefix, Tags tags, int hitSampling) {
+            this.hitSampling = hitSampling;
             this.registry = registry;
             this.prefix = prefix;
             this.tags = tags;
@@ -108,6 +111,11 @@ public class MicrometerBinding {
             this.dump = Timer.builder(prefix + ".serialization").tags(tags).tag("operation", "dump").register(registry);
             this.load = Timer.builder(prefix + ".serialization").tags(tags).tag("operation", "load").register(registry);
             this.size = DistributionSummary.builder(prefix + ".value.size").baseUnit("bytes").tags(tags).register(registry);
+        }
+
+        @Override
+        public boolean sampleHit() {
+            return hitSampling <= 1 || ThreadLocalRandom.current().nextInt(hitSampling) == 0;
         }
 
         @Override

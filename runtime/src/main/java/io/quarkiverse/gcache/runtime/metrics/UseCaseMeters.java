@@ -9,6 +9,15 @@ public interface UseCaseMeters {
     UseCaseMeters NOOP = new UseCaseMeters() {
     };
 
+    /**
+     * Whether this LOCAL hit is timed for {@code gcache.get}: reading the clock twice costs about as much as the hit
+     * itself, so hits are sampled ({@code quarkus.gcache.metrics.hit-sampling}); misses are always timed. Counters
+     * ({@code gcache.requests}, {@code gcache.misses}) stay exact.
+     */
+    default boolean sampleHit() {
+        return false;
+    }
+
     /** {@code gcache.get}: time of a cached call spent outside the method. */
     default void get(long nanos) {
     }

@@ -1,0 +1,142 @@
+package io.quarkiverse.gcache.benchmarks;
+
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkiverse.gcache.GCache;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+
+/**
+ * Runs every benchmark inside this Quarkus application, then writes {@code results.md} next to
+ * {@code quarkus-app/}. Usage: {@code java -jar benchmarks/target/quarkus-app/quarkus-run.jar [--quick] [--only REGEX]}:
+ * {@code --quick} is a smoke run; {@code --only} runs just the benchmarks whose {@code Class.method} the regex finds,
+ * and the memory probe only if it finds {@code memory}.
+ * <p>
+ * JMH runs with forks 0, in this JVM, so the benchmarks call real ArC beans (client proxy, interceptor chain) of
+ * the running application. That works without class-loading tricks because of how the packaged application runs:
+ * jmh-core, the application classes, the JMH-generated {@code *_jmhTest} classes and {@code META-INF/BenchmarkList}
+ * are all in the one class loader that loads this class (Quarkus' RunnerClassLoader), which is also the thread
+ * context class loader of the main thread; JMH finds the list through its own class loader and the generated
+ * classes with {@code Class.forName}, and its worker threads inherit the context class loader. In dev or test mode
+ * (several class loaders) this would not hold, which is why this is a packaged application and not a test.
+ */
+@QuarkusMain
+public class BenchMain implements QuarkusApplication {
+
+    // Injection points also keep these beans from being removed as unused: the JMH states look them up.
+    @Inject
+    Redis redis;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    GCache gcache;
+    @Inject
+    MemorySubject memorySubject;
+
+    public static void main(String... args) throws Exception {
+        LocalRedis redis = LocalRedis.start();
+        // Run-time configuration, read when Quarkus starts: the REMOTE layer and the anchors use this server.
+        System.setProperty("quarkus.redis.hosts", redis.uri());
+        int[] exit = { 1 };
+        Quarkus.run(BenchMain.class, (code, failure) -> {
+            exit[0] = code;
+            if (failure != null) {
+                failure.printStackTrace();
+            }
+        }, args);
+        redis.stop();
+        System.exit(exit[0]);
+    }
+
+    @Override
+    public int run(String... args) throws Exception {
+        List<String> argList = List.of(args);
+        boolean quick = argList.contains("--quick");
+        int at = argList.indexOf("--only");
+        Pattern only = Pattern.compile(at >= 0 && at + 1 < args.length ? args[at + 1] : "");
+        List<RunResult> results = new ArrayList<>(jmh(quick, only, LocalHits.class, InterceptorOverhead.class));
+        // Redis CPU is read from its per-command statistics, counted from here on: the REMOTE rows only.
+        redis(Request.cmd(Command.CONFIG).arg("RESETSTAT"));
+        results.addAll(jmh(quick, only, RemoteHits.class));
+        String commandStats = redis(Request.cmd(Command.INFO).arg("commandstats"));
+        String server = redis(Request.cmd(Command.INFO).arg("server"));
+        List<MemoryProbe.Row> memory = only.matcher("memory").find() ? MemoryProbe.run(memorySubject, gcache) : List.of();
+
+        String markdown = Report.markdown(quick, results, commandStats, server, memory);
+        Path out = outputFile();
+        Files.writeString(out, markdown);
+        System.out.println();
+        System.out.println(markdown);
+        System.out.println("Written to " + out.toAbsolutePath().normalize());
+        return 0;
+    }
+
+    private static Collection<RunResult> jmh(boolean quick, Pattern only, Class<?>... classes) throws Exception {
+        List<String> selected = new ArrayList<>();
+        for (Class<?> c : classes) {
+            for (Method m : c.getMethods()) {
+                if (m.isAnnotationPresent(Benchmark.class) && only.matcher(c.getSimpleName() + "." + m.getName()).find()) {
+                    selected.add(c.getName() + "." + m.getName());
+                }
+            }
+        }
+        if (selected.isEmpty()) {
+            return List.of(); // JMH fails on an empty selection
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .forks(0) // in this JVM: see the class comment
+                .threads(1)
+                .mode(Mode.AverageTime)
+                .timeUnit(TimeUnit.NANOSECONDS)
+                .warmupIterations(quick ? 1 : 3)
+                .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(quick ? 1 : 5)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true); // a failed hit check stops the run instead of leaving a row out
+        for (String benchmark : selected) {
+            options.include("^" + Pattern.quote(benchmark) + "$");
+        }
+        return new Runner(options.build()).run();
+    }
+
+    private String redis(Request request) {
+        return redis.send(request).await().atMost(Duration.ofSeconds(10)).toString();
+    }
+
+    /** {@code target/results.md} when run from {@code target/quarkus-app/}, else {@code results.md} here. */
+    private static Path outputFile() throws Exception {
+        Path jar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (Path p = jar; p != null; p = p.getParent()) {
+            if (p.getFileName() != null && p.getFileName().toString().equals("quarkus-app")) {
+                return p.resolveSibling("results.md");
+            }
+        }
+        return Path.of("results.md");
+    }
+}

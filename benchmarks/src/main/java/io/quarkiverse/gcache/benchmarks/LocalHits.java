@@ -1,0 +1,90 @@
+package io.quarkiverse.gcache.benchmarks;
+
+import java.time.Duration;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.GCacheKey;
+import io.quarkus.arc.Arc;
+
+/** Rows 1–4: LOCAL hits through @GCached, quarkus-cache's @CacheResult, and raw Caffeine as the floor. */
+@State(Scope.Thread)
+public class LocalHits {
+
+    // Non-final fields: JMH cannot constant-fold them into the benchmark methods.
+    String id = "42";
+    String region = "eu";
+    int page = 2;
+    String sort = "new";
+
+    Subject subject;
+    GCache gcache;
+    GCache.Scope scope;
+    Cache<String, User> caffeine;
+    String caffeineKey;
+
+    @Setup(Level.Trial)
+    public void prime() {
+        subject = Arc.container().instance(Subject.class).get();
+        gcache = Arc.container().instance(GCache.class).get();
+        try (GCache.Scope s = gcache.enable()) {
+            subject.hit(id);
+            subject.hit3(id, region, page, sort);
+        }
+        subject.cacheResult(id);
+        caffeine = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+        caffeineKey = GCacheKey.of("user_id", id, "Hit").urn(); // the key @GCached builds for row 1
+        caffeine.put(caffeineKey, Subject.VALUE);
+        Body.reset();
+    }
+
+    // The scope is thread-bound: JMH runs iteration fixtures on the thread that then runs the measurement loop.
+    @Setup(Level.Iteration)
+    public void enable() {
+        scope = gcache.enable();
+    }
+
+    @TearDown(Level.Iteration)
+    public void disable() {
+        scope.close();
+    }
+
+    @TearDown(Level.Trial)
+    public void check(BenchmarkParams params) {
+        Body.requireHits(params.getBenchmark(), Body.HIT, Body.HIT3, Body.CACHE_RESULT);
+    }
+
+    @Benchmark
+    public User gcachedHit() {
+        return subject.hit(id);
+    }
+
+    @Benchmark
+    public User gcachedHit3Args() {
+        return subject.hit3(id, region, page, sort);
+    }
+
+    @Benchmark
+    public User cacheResultHit() {
+        return subject.cacheResult(id);
+    }
+
+    @Benchmark
+    public User caffeineGetIfPresent() {
+        User user = caffeine.getIfPresent(caffeineKey);
+        if (user == null) {
+            throw new IllegalStateException("raw Caffeine missed");
+        }
+        return user;
+    }
+}

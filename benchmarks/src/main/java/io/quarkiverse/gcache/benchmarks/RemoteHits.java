@@ -1,0 +1,105 @@
+package io.quarkiverse.gcache.benchmarks;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.GCacheKey;
+import io.quarkus.arc.Arc;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Row 6: a REMOTE hit (LOCAL ramped to 0) against the same Redis client doing a plain GET, or an MGET of two keys
+ * (what our read script fetches: value and watermark), plus the same JSON decode.
+ */
+@State(Scope.Thread)
+public class RemoteHits {
+
+    static final String RAW_KEY = "bench:raw:user";
+    static final String RAW_WATERMARK = "bench:raw:user#wm"; // absent, as an entity's watermark usually is
+
+    String id = "42";
+    Subject subject;
+    GCache gcache;
+    GCache.Scope scope;
+    Redis redis;
+    ObjectReader reader;
+
+    @Setup(Level.Trial)
+    public void prime() throws IOException {
+        subject = Arc.container().instance(Subject.class).get();
+        gcache = Arc.container().instance(GCache.class).get();
+        redis = Arc.container().instance(Redis.class).get();
+        ObjectMapper mapper = Arc.container().instance(ObjectMapper.class).get();
+        reader = mapper.readerFor(User.class); // made once, as GCache's JSON codec does
+        redis.send(Request.cmd(Command.SET).arg(RAW_KEY).arg(mapper.writeValueAsBytes(Subject.VALUE)))
+                .await().atMost(Duration.ofSeconds(5));
+        try (GCache.Scope s = gcache.enable()) {
+            subject.remote(id);
+        }
+        // The REMOTE write is fire-and-forget: wait until it has landed, so the trial measures hits only.
+        String key = GCacheKey.of("user_id", id, "Remote").urn();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (redis.send(Request.cmd(Command.EXISTS).arg(key)).await().atMost(Duration.ofSeconds(5)).toLong() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("GCache never wrote " + key + " to Redis");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        Body.reset();
+    }
+
+    @Setup(Level.Iteration)
+    public void enable() {
+        scope = gcache.enable();
+    }
+
+    @TearDown(Level.Iteration)
+    public void disable() {
+        scope.close();
+    }
+
+    @TearDown(Level.Trial)
+    public void check(BenchmarkParams params) {
+        Body.requireHits(params.getBenchmark(), Body.REMOTE);
+    }
+
+    @Benchmark
+    public User gcachedRemoteHit() {
+        return subject.remote(id);
+    }
+
+    @Benchmark
+    public User rawGetJson() throws IOException {
+        Response value = redis.send(Request.cmd(Command.GET).arg(RAW_KEY)).await().indefinitely();
+        if (value == null) {
+            throw new IllegalStateException("raw GET missed");
+        }
+        return reader.readValue(value.toBytes());
+    }
+
+    @Benchmark
+    public User rawMget2Json() throws IOException {
+        Response values = redis.send(Request.cmd(Command.MGET).arg(RAW_KEY).arg(RAW_WATERMARK)).await().indefinitely();
+        Response value = values.get(0);
+        if (value == null) {
+            throw new IllegalStateException("raw MGET missed");
+        }
+        return reader.readValue(value.toBytes());
+    }
+}

@@ -1,0 +1,145 @@
+package io.quarkiverse.gcache.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/** The Markdown report: machine, JMH table, Redis CPU per read, memory per entry. */
+final class Report {
+
+    /** A table row: its label, its benchmark (Class.method) and the anchor it is compared with. */
+    private record Row(String label, String benchmark, String anchor) {
+    }
+
+    private static final String CAFFEINE = "LocalHits.caffeineGetIfPresent";
+    private static final List<Row> ROWS = List.of(
+            new Row("1 LOCAL hit, `@GCached`, id only", "LocalHits.gcachedHit", CAFFEINE),
+            new Row("2 LOCAL hit, `@GCached`, id + 3 key args", "LocalHits.gcachedHit3Args", CAFFEINE),
+            new Row("3 quarkus-cache `@CacheResult` hit", "LocalHits.cacheResultHit", CAFFEINE),
+            new Row("4 raw Caffeine `getIfPresent`, prebuilt key (anchor)", CAFFEINE, null),
+            new Row("5a `@GCached`, no enable scope (method runs)", "InterceptorOverhead.gcachedNoScope",
+                    "InterceptorOverhead.emptyInterceptor"),
+            new Row("5b empty interceptor binding (anchor)", "InterceptorOverhead.emptyInterceptor",
+                    "InterceptorOverhead.plainMethod"),
+            new Row("5c plain method, no interceptor", "InterceptorOverhead.plainMethod", null),
+            new Row("6a REMOTE hit, `@GCached` (LOCAL ramp 0)", "RemoteHits.gcachedRemoteHit", "RemoteHits.rawGetJson"),
+            new Row("6b raw GET + JSON decode, same Redis client (anchor)", "RemoteHits.rawGetJson", null),
+            new Row("6c raw MGET of 2 keys + JSON decode", "RemoteHits.rawMget2Json", "RemoteHits.rawGetJson"));
+
+    private Report() {
+    }
+
+    static String markdown(boolean quick, List<RunResult> results, String commandStats, String redisServer,
+            List<MemoryProbe.Row> memory) {
+        Map<String, RunResult> byName = new HashMap<>();
+        for (RunResult r : results) {
+            String full = r.getParams().getBenchmark();
+            byName.put(full.substring(full.lastIndexOf('.', full.lastIndexOf('.') - 1) + 1), r);
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("# GCache benchmarks\n\n");
+        md.append(quick ? "**Smoke run (`--quick`)**: 1 warm-up and 1 measurement iteration of 1 s; rough numbers.\n\n"
+                : "Full run: 3 warm-up iterations of 2 s, 5 measurement iterations of 2 s.\n\n");
+        md.append("- date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
+        md.append("- commit: ").append(commit()).append('\n');
+        md.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append(", max heap ")
+                .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB\n");
+        md.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores available\n");
+        md.append("- Redis: ").append(field(redisServer, "redis_version")).append(", private, on 127.0.0.1\n");
+        md.append("- JMH 1.37 in process (forks 0, inside the Quarkus application), 1 thread, average time; "
+                + "B/op is `gc.alloc.rate.norm` of the GC profiler (allocation of all threads, per op)\n\n");
+
+        md.append("× anchor: this row's ns/op divided by its anchor row's (in parentheses).\n\n");
+        md.append("| row | ns/op | ± 99.9 % | B/op | × anchor |\n|---|---:|---:|---:|---:|\n");
+        for (Row row : ROWS) {
+            RunResult r = byName.get(row.benchmark());
+            if (r == null) {
+                continue;
+            }
+            Result<?> primary = r.getPrimaryResult();
+            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            RunResult anchor = row.anchor() == null ? null : byName.get(row.anchor());
+            md.append("| ").append(row.label())
+                    .append(" | ").append(String.format("%.1f", primary.getScore()))
+                    .append(" | ").append(Double.isNaN(primary.getScoreError()) ? "–"
+                            : String.format("%.1f", primary.getScoreError()))
+                    .append(" | ").append(alloc == null ? "?" : String.format("%.0f", alloc.getScore()))
+                    .append(" | ").append(anchor == null ? ""
+                            : String.format("%.2f (%s)",
+                                    primary.getScore() / anchor.getPrimaryResult().getScore(), number(row.anchor())))
+                    .append(" |\n");
+        }
+
+        if (commandStats.contains("cmdstat_evalsha")) {
+            md.append("\n## Redis CPU per REMOTE read\n\n`INFO commandstats` of the private Redis, counted over the "
+                    + "REMOTE rows only. EVALSHA is GCache's read script (value, watermark and server time in one "
+                    + "call); MGET of 2 keys is what the same reads cost as a plain command.\n\n");
+            md.append("| command | calls | usec_per_call |\n|---|---:|---:|\n");
+            for (String cmd : List.of("evalsha", "mget", "get")) {
+                Matcher m = Pattern.compile("cmdstat_" + cmd + ":calls=(\\d+),usec=\\d+,usec_per_call=([0-9.]+)")
+                        .matcher(commandStats);
+                if (m.find()) {
+                    md.append("| ").append(cmd.toUpperCase())
+                            .append(cmd.equals("get") ? " (row 6b, and inside the script)" : "")
+                            .append(" | ").append(m.group(1)).append(" | ").append(m.group(2)).append(" |\n");
+                }
+            }
+        }
+
+        if (!memory.isEmpty()) {
+            md.append("\n## Retained heap per LOCAL entry\n\n").append(MemoryProbe.ENTRIES)
+                    .append(" distinct keys per probe, one shared value instance; live bytes from a class histogram "
+                            + "(full GC) before and after the fill, divided by the number of entries.\n\n");
+            md.append("| cache | keys per entity | B/entry | largest growth (B/entry) |\n|---|---:|---:|---|\n");
+            for (MemoryProbe.Row m : memory) {
+                md.append("| ").append(m.store()).append(" | ").append(m.keysPerEntity())
+                        .append(" | ").append(String.format("%.0f", m.bytesPerEntry()))
+                        .append(" | ").append(String.join(", ", m.topClasses())).append(" |\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private static String number(String benchmark) {
+        return ROWS.stream().filter(r -> r.benchmark().equals(benchmark)).findFirst()
+                .map(r -> r.label().substring(0, r.label().indexOf(' '))).orElse(benchmark);
+    }
+
+    private static String field(String info, String name) {
+        Matcher m = Pattern.compile(name + ":(\\S+)").matcher(info);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (Exception e) {
+            return System.getProperty("os.arch");
+        }
+    }
+
+    /** The checked-out commit, when run from the repository (`git describe`); marks uncommitted changes. */
+    private static String commit() {
+        try {
+            Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true)
+                    .start();
+            String out = new String(git.getInputStream().readAllBytes()).trim();
+            return git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 ? out : "unknown";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.quarkiverse.gcache.benchmarks;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkiverse.gcache.GCached;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.cache.CacheResult;
+
+/**
+ * The measured methods. Their bodies are identical (count, return a shared value) so that rows differ only in what
+ * wraps them. All on one bean: every row pays the same client-proxy hop.
+ */
+@ApplicationScoped
+@Unremovable // looked up from JMH state objects, which ArC does not see as injection points
+public class Subject {
+
+    public static final User VALUE = new User("42", "Ada Lovelace", "ada@example.com");
+
+    @GCached(keyType = "user_id", id = "id", useCase = "Hit", localTtl = "10m", localRamp = 100)
+    public User hit(String id) {
+        Body.HIT.ran();
+        return VALUE;
+    }
+
+    @GCached(keyType = "user_id", id = "id", useCase = "Hit3", localTtl = "10m", localRamp = 100)
+    public User hit3(String id, String region, int page, String sort) {
+        Body.HIT3.ran();
+        return VALUE;
+    }
+
+    @CacheResult(cacheName = "x")
+    public User cacheResult(String id) {
+        Body.CACHE_RESULT.ran();
+        return VALUE;
+    }
+
+    @Noop
+    public User noop(String id) {
+        Body.NOOP.ran();
+        return VALUE;
+    }
+
+    public User plain(String id) {
+        Body.PLAIN.ran();
+        return VALUE;
+    }
+
+    @GCached(keyType = "user_id", id = "id", useCase = "Remote", localTtl = "10m", localRamp = 0, remoteTtl = "10m", remoteRamp = 100)
+    public User remote(String id) {
+        Body.REMOTE.ran();
+        return VALUE;
+    }
+}
