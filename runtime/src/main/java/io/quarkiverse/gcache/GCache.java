@@ -50,7 +50,7 @@ public interface GCache {
     /** Removes one entry from every layer; {@code true} when something was removed. */
     boolean delete(GCacheKey key);
 
-    /** Runtime control: effective configuration, live counters, ramp and TTL overrides (SPEC §6). */
+    /** Runtime control: effective configuration, live counters, ramp and TTL overrides (reference: runtime control). */
     GCacheControl control();
 
     /** A scope opened by {@link #enable()} or {@link #disable()}. */

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runtime control (SPEC §6): see every use case with its effective configuration and where each value comes from,
+ * Runtime control (reference: runtime control): see every use case with its effective configuration and where each value comes
+ * from,
  * and override ramps and TTLs per use case and layer without a redeploy. Overrides take effect on the next call.
  * With Redis they are fleet-wide: stored in Redis, pushed to every instance within a second, and loaded at
  * startup, so they survive restarts until cleared. Without Redis they apply to this instance only.

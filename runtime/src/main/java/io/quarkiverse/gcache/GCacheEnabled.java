@@ -11,7 +11,7 @@ import jakarta.interceptor.InterceptorBinding;
 import jakarta.ws.rs.NameBinding;
 
 /**
- * Enables caching (SPEC R1).
+ * Enables caching (reference R1).
  * <ul>
  * <li>On a JAX-RS resource class or method: for the whole HTTP request, including code that runs after async hops
  * on the request's Vert.x context (the extension's request filter sets it).</li>

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 
 /**
- * The identity of one cached value: key type, entity id, arguments (sorted by name) and use case (SPEC R4).
+ * The identity of one cached value: key type, entity id, arguments (sorted by name) and use case (reference R4).
  * Immutable.
  */
 public final class GCacheKey {

@@ -1,7 +1,7 @@
 package io.quarkiverse.gcache;
 
 /**
- * Gives a parameter type without a stable string form its key string (SPEC §3). Implementations must be
+ * Gives a parameter type without a stable string form its key string (reference: API). Implementations must be
  * thread-safe and deterministic: equal inputs give equal strings, on every instance and across restarts.
  *
  * @param <T> the parameter type

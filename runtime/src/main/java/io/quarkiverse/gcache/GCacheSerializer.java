@@ -3,7 +3,7 @@ package io.quarkiverse.gcache;
 import java.lang.reflect.Type;
 
 /**
- * Per-use-case codec of REMOTE values (SPEC §3, R14). Implementations are application-scoped beans or classes
+ * Per-use-case codec of REMOTE values (reference: API, R14). Implementations are application-scoped beans or classes
  * with a no-arg constructor; they must be thread-safe and must not take type information from the stored bytes:
  * the {@code type} passed in is the method's declared value type, resolved at build time.
  */

@@ -14,7 +14,7 @@ import jakarta.interceptor.InterceptorBinding;
  * Caches the results of a method read-through in the LOCAL (Caffeine) and REMOTE (Redis) layers.
  * <p>
  * Caching only happens inside an enable scope ({@link GCacheEnabled}, {@link GCache#enable()}); outside one the
- * method runs exactly as without this annotation (SPEC R1). Each layer is used only when it has a TTL and the ramp
+ * method runs exactly as without this annotation (reference R1). Each layer is used only when it has a TTL and the ramp
  * draw for the call falls under its ramp (R2). The method must be non-private, non-static and return a value, a
  * {@code Uni<T>} or a {@code CompletionStage<T>} (R12); everything about it is validated at build time (R13).
  * <p>

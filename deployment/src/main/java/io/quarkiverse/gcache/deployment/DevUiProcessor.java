@@ -9,7 +9,7 @@ import io.quarkus.devui.spi.JsonRPCProvidersBuildItem;
 import io.quarkus.devui.spi.page.CardPageBuildItem;
 import io.quarkus.devui.spi.page.Page;
 
-/** SPEC §6: the Dev UI card "GCache" with its live use case page (dev mode only). */
+/** reference: runtime control: the Dev UI card "GCache" with its live use case page (dev mode only). */
 @BuildSteps(onlyIf = IsLocalDevelopment.class)
 class DevUiProcessor {
 

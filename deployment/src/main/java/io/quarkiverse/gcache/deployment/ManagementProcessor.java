@@ -9,7 +9,7 @@ import io.quarkus.vertx.http.deployment.BodyHandlerBuildItem;
 import io.quarkus.vertx.http.deployment.NonApplicationRootPathBuildItem;
 import io.quarkus.vertx.http.deployment.RouteBuildItem;
 
-/** SPEC §6: the management endpoint {@code /q/gcache} (answers 404 unless enabled at run time). */
+/** reference: runtime control: the management endpoint {@code /q/gcache} (answers 404 unless enabled at run time). */
 class ManagementProcessor {
 
     @BuildStep

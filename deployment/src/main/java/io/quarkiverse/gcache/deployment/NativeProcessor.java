@@ -8,7 +8,7 @@ import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveHierarchyBuildItem;
 
 /**
- * What a native executable needs (SPEC §7): cached value types for Jackson, and the classes the runtime
+ * What a native executable needs (reference: native image): cached value types for Jackson, and the classes the runtime
  * instantiates by name once at startup (adapters, serializers, generated id extractors).
  */
 class NativeProcessor {

@@ -31,7 +31,8 @@ import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkus.test.QuarkusDevModeTest;
 
 /**
- * SPEC §6 end to end: the demo in dev mode, its Dev UI page in a real headless Chromium (Debian's chromium and
+ * reference: runtime control end to end: the demo in dev mode, its Dev UI page in a real headless Chromium (Debian's chromium
+ * and
  * chromium-driver, which .ci/run installs), hit rates moving as calls arrive, and a ramp slider that changes the
  * ramp. Saves target/devui-gcache.png.
  */

@@ -23,7 +23,7 @@ import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkus.test.QuarkusUnitTest;
 
-/** SPEC §6 and R3: runtime overrides, validated, fleet-wide through Redis, loaded at startup. */
+/** reference: runtime control and R3: runtime overrides, validated, fleet-wide through Redis, loaded at startup. */
 class ControlTest {
 
     static final PrivateRedis REDIS = PrivateRedis.shared();

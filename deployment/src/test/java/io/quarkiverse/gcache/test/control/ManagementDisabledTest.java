@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkus.test.QuarkusUnitTest;
 
-/** SPEC §6: the management endpoint is off unless enabled. */
+/** reference: runtime control: the management endpoint is off unless enabled. */
 class ManagementDisabledTest {
 
     @RegisterExtension

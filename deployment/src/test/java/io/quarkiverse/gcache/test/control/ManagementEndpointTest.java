@@ -18,7 +18,7 @@ import io.quarkiverse.gcache.GCached;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkus.test.QuarkusUnitTest;
 
-/** SPEC §6: /q/gcache requires the configured role; a PUT changes the next call; bad bodies are 400. */
+/** reference: runtime control: /q/gcache requires the configured role; a PUT changes the next call; bad bodies are 400. */
 class ManagementEndpointTest {
 
     @RegisterExtension

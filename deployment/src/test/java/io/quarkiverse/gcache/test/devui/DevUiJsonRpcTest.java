@@ -22,7 +22,7 @@ import io.quarkus.devui.tests.DevUIJsonRPCTest;
 import io.quarkus.test.QuarkusDevModeTest;
 import io.restassured.RestAssured;
 
-/** SPEC §6: the Dev UI JSON-RPC methods behind the GCache page. */
+/** reference: runtime control: the Dev UI JSON-RPC methods behind the GCache page. */
 class DevUiJsonRpcTest extends DevUIJsonRPCTest {
 
     @RegisterExtension

@@ -179,7 +179,7 @@ class HostileValuesTest {
         assertThat(Evil.INSTANCES).hasValue(0);
     }
 
-    /** R14a: an oversize value found on a read is deleted inside Redis, never transferred, and costs one read. */
+    /** R14a: an oversize value found on a read is deleted at once, so it costs one read, not every read. */
     @Test
     void anOversizeValueIsDeletedOnItsFirstRead() {
         UseCase uc = runtime.useCase("RemoteOnly");

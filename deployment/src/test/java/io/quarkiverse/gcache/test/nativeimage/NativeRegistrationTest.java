@@ -24,7 +24,7 @@ import io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
- * SPEC §7: what a native executable needs is registered at build time — cached value types for Jackson, classes
+ * reference: native image: what a native executable needs is registered at build time — cached value types for Jackson, classes
  * instantiated by name (adapters, the generated id extractors that read property paths without reflection), and
  * the @GCacheInvalidate methods looked up at startup.
  */

@@ -14,7 +14,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** Run-time configuration of GCache (SPEC §4). */
+/** Run-time configuration of GCache (reference: configuration). */
 @ConfigMapping(prefix = "quarkus.gcache")
 @ConfigRoot(phase = ConfigPhase.RUN_TIME)
 public interface GCacheConfig {

@@ -9,7 +9,7 @@ import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.GCacheControl.Source;
 
 /**
- * Decides, per call, whether one layer of one use case is used and with which TTL (SPEC R2, R3).
+ * Decides, per call, whether one layer of one use case is used and with which TTL (reference R2, R3).
  * <p>
  * Each value (TTL, ramp) is taken from the first source that has it: runtime override, then the
  * {@link GCacheConfigProvider}, then {@code application.properties}, then the annotation. The last two are merged

@@ -20,7 +20,7 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The management endpoint {@code /q/gcache} (SPEC §6), on the management interface when that is enabled.
+ * The management endpoint {@code /q/gcache} (reference: runtime control), on the management interface when that is enabled.
  * <ul>
  * <li>{@code GET /q/gcache}: every use case with effective settings, their sources and live counters.</li>
  * <li>{@code PUT /q/gcache/<useCase>/<LOCAL|REMOTE>} with {@code {"ttl":"60s","ramp":10}} (either may be omitted or

@@ -3,7 +3,7 @@ package io.quarkiverse.gcache.runtime.keys;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds URNs (SPEC R4) and escapes their components (R5).
+ * Builds URNs (reference R4) and escapes their components (R5).
  * <p>
  * {@code %}, {@code :}, {@code ?}, {@code #}, {@code &}, {@code =}, {@code {}, {@code }} and ISO control characters
  * become {@code %XX} of their UTF-8 bytes (uppercase hex, RFC 3986); every other character is kept. A component

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 
 /**
- * Rate-limited logging of cache failures (SPEC R10): at most one line per {@link #INTERVAL_NANOS} per kind of
+ * Rate-limited logging of cache failures (reference R10): at most one line per {@link #INTERVAL_NANOS} per kind of
  * failure, saying how many were suppressed since the last line. A Redis outage under load thus produces a bounded
  * number of lines per minute, each naming what failed and that the call fell back.
  */

@@ -1,6 +1,6 @@
 package io.quarkiverse.gcache.runtime.metrics;
 
-/** The {@code layer} tag values: the two cache layers, and GLOBAL for a call disabled by context (SPEC R16). */
+/** The {@code layer} tag values: the two cache layers, and GLOBAL for a call disabled by context (reference R16). */
 public enum StatLayer {
     LOCAL,
     REMOTE,

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 import io.quarkiverse.gcache.CacheLayer;
 
 /**
- * Counters of one use case, per layer (SPEC R16). {@link LongAdder}s: contention-free on the hot path, read by the
+ * Counters of one use case, per layer (reference R16). {@link LongAdder}s: contention-free on the hot path, read by the
  * metrics binding, the management endpoint and the Dev UI. All counters are created up front; counting never
  * allocates or looks anything up.
  */

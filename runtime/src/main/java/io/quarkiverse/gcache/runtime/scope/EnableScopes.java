@@ -6,7 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Where "is caching enabled here?" is answered (SPEC R1).
+ * Where "is caching enabled here?" is answered (reference R1).
  * <p>
  * A scope is held in a thread local and, when opened on a Vert.x duplicated context (one per HTTP request), in that
  * context's locals as well, so that code of the same request running after an async hop sees it. The thread

@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * Property tests of the key format (SPEC R4/R5): components from hostile strings must neither collide nor leak
+ * Property tests of the key format (reference R4/R5): components from hostile strings must neither collide nor leak
  * into another component, and the entity part of a key must name exactly its own entity, so that an invalidation
  * (LOCAL index by {@link Urns#entityOf}, REMOTE watermark) never reaches another entity.
  * <p>

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkiverse.gcache.GCacheKey;
 
-/** Worked examples of the key format (SPEC R4/R5), next to the properties of {@link KeyInjectionPropertyTest}. */
+/** Worked examples of the key format (reference R4/R5), next to the properties of {@link KeyInjectionPropertyTest}. */
 class UrnsExamplesTest {
 
     private static String escape(String s) {
