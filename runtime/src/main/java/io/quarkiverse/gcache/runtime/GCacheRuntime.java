@@ -91,7 +91,8 @@ public class GCacheRuntime {
                 log.retention(ttl.toNanos());
             }
         }
-        invalidator = new Invalidator(config.urnPrefix(), all.values(), remote, log);
+        invalidator = new Invalidator(config.urnPrefix(), all.values(), remote, log,
+                config.invalidation().minWatermarkTtl());
         Duration waitTimeout = config.local().waitTimeout()
                 .orElse(config.remote().timeout().multipliedBy(2).plusSeconds(1));
         readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout);
@@ -117,7 +118,11 @@ public class GCacheRuntime {
             subscriber = new InvalidationSubscriber(remote.client(), vertx, invalidator, control.channel(),
                     () -> control.reload().subscribe().with(ok -> {
                     }, t -> {
-                    }), config.remote().timeout());
+                    }), config.remote().timeout(),
+                    config.invalidation().watchWatermarks() ? invalidator.watermarkPattern() : null);
+            if (config.invalidation().watchWatermarks()) {
+                checkKeyspaceNotifications();
+            }
             subscriber.start();
             outboxRetries = invalidator.startRetries(vertx);
             // Tracked LOCAL is off until invalidations can reach this instance (R8a); a short wait at boot keeps
@@ -126,6 +131,36 @@ public class GCacheRuntime {
                 LOG.warnf("GCache could not subscribe to invalidations at startup; LOCAL of tracked use cases stays "
                         + "off until it can (REMOTE and the methods serve meanwhile)");
             }
+        }
+    }
+
+    /** R17: watch-watermarks needs keyspace events of string commands; say exactly what to set when they are off. */
+    private void checkKeyspaceNotifications() {
+        try {
+            var reply = remote.client().send(io.vertx.mutiny.redis.client.Request
+                    .cmd(io.vertx.mutiny.redis.client.Command.CONFIG).arg("GET").arg("notify-keyspace-events"))
+                    .await().atMost(config.remote().timeout().multipliedBy(4));
+            String flags;
+            if (reply == null) {
+                flags = "";
+            } else if (reply.getDelegate().isMap()) { // RESP3
+                var value = reply.get("notify-keyspace-events");
+                flags = value == null ? "" : value.toString();
+            } else { // RESP2: name, value
+                flags = reply.size() > 1 ? reply.get(1).toString() : "";
+            }
+            boolean keyspace = flags.contains("K");
+            boolean strings = flags.contains("$") || flags.contains("A");
+            if (!keyspace || !strings) {
+                LOG.warnf("quarkus.gcache.invalidation.watch-watermarks is on, but Redis does not send the keyspace "
+                        + "notifications it needs (notify-keyspace-events is '%s'): run CONFIG SET "
+                        + "notify-keyspace-events %s on every Redis (or set it in redis.conf); until then, "
+                        + "invalidations by other writers (Python gcache) reach LOCAL only when entries expire", flags,
+                        flags + (keyspace ? "" : "K") + (strings ? "" : "$"));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("GCache could not check notify-keyspace-events for watch-watermarks (CONFIG GET failed: %s); it "
+                    + "must include K and $", e.getMessage());
         }
     }
 

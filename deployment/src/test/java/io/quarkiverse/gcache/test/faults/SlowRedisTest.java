@@ -27,8 +27,11 @@ import io.quarkus.test.QuarkusUnitTest;
 class SlowRedisTest {
 
     static final long TIMEOUT_MS = 250;
-    /** Allowance for thread scheduling on a loaded 2-core machine; the bound itself is timeout + method. */
-    static final long SCHEDULING_MS = 100;
+    /**
+     * Allowance for thread scheduling on a loaded 2-core machine (the full build runs beside); the bound itself is
+     * timeout + method, far below the 2 s Redis does not answer for.
+     */
+    static final long SCHEDULING_MS = 200;
 
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Catalog.class)

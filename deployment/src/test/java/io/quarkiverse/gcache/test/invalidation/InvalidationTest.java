@@ -34,7 +34,8 @@ class InvalidationTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Profiles.class, Profiles.Update.class)
             // long enough that a caller wrongly waiting on a stale computation would show
-            .overrideConfigKey("quarkus.gcache.local.wait-timeout", "60s");
+            .overrideConfigKey("quarkus.gcache.local.wait-timeout", "60s")
+            .overrideConfigKey("quarkus.gcache.invalidation.min-watermark-ttl", "5h");
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
 
@@ -135,6 +136,26 @@ class InvalidationTest {
             assertThat(read("5")).isEqualTo("new"); // this instance
             assertThat(readAsAnotherInstance("5")).isEqualTo("new"); // another instance
         }
+    }
+
+    /** R17: watermarks live at least min-watermark-ttl (here 5 h), and never shorten an existing one's TTL. */
+    @Test
+    void aWatermarkLivesAtLeastTheMinimumAndNeverShortensAnExistingOne() {
+        gcache.invalidate("user_id", "31");
+        assertThat((Long) REDIS.call("PTTL", "{urn:user_id:31}#watermark"))
+                .isBetween(Duration.ofMinutes(299).toMillis(), Duration.ofHours(5).toMillis());
+
+        // written by Python gcache (SETEX, epoch ms), here with 10 h left: a Java invalidation keeps the 10 h
+        REDIS.call("SETEX", "{urn:user_id:32}#watermark", String.valueOf(Duration.ofHours(10).toSeconds()),
+                String.valueOf(System.currentTimeMillis()));
+        gcache.invalidate("user_id", "32");
+        assertThat((Long) REDIS.call("PTTL", "{urn:user_id:32}#watermark"))
+                .isGreaterThan(Duration.ofMinutes(599).toMillis());
+
+        // one without expiry stays without expiry
+        REDIS.call("SET", "{urn:user_id:33}#watermark", String.valueOf(System.currentTimeMillis()));
+        gcache.invalidate("user_id", "33");
+        assertThat((Long) REDIS.call("PTTL", "{urn:user_id:33}#watermark")).isEqualTo(-1L);
     }
 
     /** R6a: a caller that arrives after an invalidation never waits for a computation that began before it. */

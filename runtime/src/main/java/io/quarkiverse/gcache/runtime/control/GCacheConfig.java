@@ -40,6 +40,28 @@ public interface GCacheConfig {
     /** HTTP integration. */
     Http http();
 
+    /** Entity invalidation. */
+    Invalidation invalidation();
+
+    interface Invalidation {
+        /**
+         * The shortest TTL a watermark is written with. A watermark must outlive every value it makes stale: at
+         * least the largest REMOTE TTL of the tracked use cases, and at least this, which covers values written by
+         * other instances or by Python gcache with TTLs this instance does not know (gcache writes its watermarks
+         * with 4 h). An existing watermark's TTL is never shortened.
+         */
+        @WithDefault("4h")
+        Duration minWatermarkTtl();
+
+        /**
+         * Whether LOCAL entries are also dropped when any writer sets an entity's watermark, through Redis keyspace
+         * notifications: Python gcache publishes nothing when it invalidates. Needs {@code notify-keyspace-events}
+         * to include {@code K} and {@code $} (or {@code A}); GCache checks at startup and logs what to set.
+         */
+        @WithDefault("false")
+        boolean watchWatermarks();
+    }
+
     /** Metrics (with quarkus-micrometer). */
     Metrics metrics();
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -37,6 +38,8 @@ public final class InvalidationSubscriber {
     private final String controlChannel;
     private final Runnable onControl;
     private final long silenceNanos;
+    /** Keyspace-notification pattern of watermark keys ({@code invalidation.watch-watermarks}), or {@code null}. */
+    private final String watermarkPattern;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile RedisConnection connection;
     private volatile boolean subscribed;
@@ -49,9 +52,12 @@ public final class InvalidationSubscriber {
      * @param controlChannel also subscribed; a message there, and every resync, runs {@code onControl} (runtime
      *        overrides are reloaded)
      * @param timeout {@code remote.timeout}; silence for 2 s plus twice this is a dead connection
+     * @param watermarkPattern when not {@code null}, also subscribed (PSUBSCRIBE) to keyspace notifications of
+     *        watermark keys, so that invalidations by any writer, Python gcache included, reach LOCAL (R17)
      */
     public InvalidationSubscriber(Redis redis, Vertx vertx, Invalidator invalidator, String controlChannel,
-            Runnable onControl, Duration timeout) {
+            Runnable onControl, Duration timeout, String watermarkPattern) {
+        this.watermarkPattern = watermarkPattern;
         this.redis = redis;
         this.vertx = vertx;
         this.invalidator = invalidator;
@@ -92,6 +98,8 @@ public final class InvalidationSubscriber {
             c.exceptionHandler(t -> lost(c, "failed: " + t));
             c.endHandler(() -> lost(c, "closed"));
             c.send(Request.cmd(Command.SUBSCRIBE).arg(invalidator.channel()).arg(controlChannel))
+                    .chain(ok -> watermarkPattern == null ? Uni.createFrom().item(ok)
+                            : c.send(Request.cmd(Command.PSUBSCRIBE).arg(watermarkPattern)))
                     .ifNoItem().after(silence).fail().subscribe().with(ok -> {
                         if (connection != c) {
                             return;
@@ -129,6 +137,17 @@ public final class InvalidationSubscriber {
 
     private void onPush(Response r) {
         lastHeard = System.nanoTime();
+        if (r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 4
+                && "pmessage".equals(r.get(0).toString())) {
+            // __keyspace@<db>__:<key> -> the event (set, setex, ...): a watermark was written by someone
+            String channel = r.get(2).toString();
+            try {
+                invalidator.onWatermarkWritten(channel.substring(channel.indexOf("__:") + 3));
+            } catch (RuntimeException e) {
+                LOG.warnf("GCache ignored a malformed watermark notification %s: %s", channel, e);
+            }
+            return;
+        }
         if (r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 3
                 && "message".equals(r.get(0).toString())) {
             try {

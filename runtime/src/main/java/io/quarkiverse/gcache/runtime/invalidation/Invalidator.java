@@ -40,6 +40,7 @@ public final class Invalidator {
 
     private final String prefix;
     private final Map<String, List<UseCase>> byKeyType;
+    private final Map<String, String> keyTypesByEscaped;
     private final Collection<UseCase> useCases;
     private final RemoteLayer remote;
     private final InvalidationLog log;
@@ -51,11 +52,15 @@ public final class Invalidator {
     private final InvalidationStats stats;
     private final String instanceId = UUID.randomUUID().toString();
     private final String channel;
+    private final long minWatermarkTtlMillis;
 
-    public Invalidator(String prefix, Collection<UseCase> useCases, RemoteLayer remote, InvalidationLog log) {
+    public Invalidator(String prefix, Collection<UseCase> useCases, RemoteLayer remote, InvalidationLog log,
+            Duration minWatermarkTtl) {
+        this.minWatermarkTtlMillis = minWatermarkTtl.toMillis();
         this.prefix = prefix;
         this.useCases = useCases;
         this.byKeyType = useCases.stream().collect(Collectors.groupingBy(UseCase::keyType));
+        this.keyTypesByEscaped = byKeyType.keySet().stream().collect(Collectors.toMap(Urns::escape, k -> k));
         this.remote = remote;
         this.log = log;
         this.gap = new InvalidationGap(remote != null);
@@ -167,6 +172,33 @@ public final class Invalidator {
     }
 
     /**
+     * A watermark key was written by some writer (keyspace notification, {@code invalidation.watch-watermarks}):
+     * Python gcache publishes nothing when it invalidates, so this is how its invalidations reach LOCAL (R17). Keys
+     * of another prefix are ignored; this instance's own watermarks arrive here too and only repeat what was done.
+     */
+    public void onWatermarkWritten(String key) {
+        String suffix = "}#" + Urns.WATERMARK;
+        String start = "{" + prefix + ":";
+        if (!key.startsWith(start) || !key.endsWith(suffix)) {
+            return;
+        }
+        String entity = key.substring(0, key.length() - suffix.length() + 1);
+        int colon = entity.indexOf(':', start.length());
+        if (colon < 0) {
+            return;
+        }
+        String keyType = keyTypesByEscaped.get(entity.substring(start.length(), colon));
+        if (keyType != null) {
+            applyLocal(keyType, entity, 0);
+        }
+    }
+
+    /** The keyspace-notification pattern of this prefix's watermark keys, for {@code PSUBSCRIBE}. */
+    public String watermarkPattern() {
+        return "__keyspace@*__:{" + RemoteLayer.globEscape(prefix) + ":*}#" + Urns.WATERMARK;
+    }
+
+    /**
      * The subscription is lost (R8a): LOCAL of tracked use cases is off until {@link #subscribed()}, and every
      * value computed until now is stale, including those of computations still running.
      */
@@ -202,7 +234,10 @@ public final class Invalidator {
         stats.invalidated(keyType, CacheLayer.LOCAL);
     }
 
-    /** R7: the watermark outlives every tracked REMOTE value, configured or seen in use. */
+    /**
+     * R7, R17: the watermark outlives every tracked REMOTE value, configured or seen in use, and lives at least
+     * {@code invalidation.min-watermark-ttl}.
+     */
     private long watermarkTtlMillis() {
         long max = 0;
         for (UseCase uc : useCases) {
@@ -216,8 +251,7 @@ public final class Invalidator {
                 max = Math.max(max, TimeUnit.NANOSECONDS.toMillis(uc.policy(CacheLayer.REMOTE).largestTtlUsed()));
             }
         }
-        // No tracked REMOTE TTL anywhere: values of other instances or of Python gcache may still exist; keep the
-        // watermark for as long as LOCAL can hold a value, and at least a minute.
-        return Math.max(max, TimeUnit.MINUTES.toMillis(1));
+        // Values of other instances or of Python gcache may have TTLs this instance does not know (R17).
+        return Math.max(max, minWatermarkTtlMillis);
     }
 }

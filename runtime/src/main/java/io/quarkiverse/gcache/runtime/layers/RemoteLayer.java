@@ -23,7 +23,8 @@ public final class RemoteLayer {
     /**
      * KEYS[1] watermark; ARGV[1] future buffer ms, ARGV[2] TTL ms, ARGV[3] channel ('' = none), ARGV[4] message.
      * Server clock (R6a), decimal epoch ms (R17); a watermark never moves back, so a short buffer cannot cut a
-     * longer one short. The broadcast (R8) leaves in the same round trip.
+     * longer one short, and its TTL never shrinks (R17: Python gcache writes 4 h; a shorter TTL here would let a
+     * gcache value outlive the watermark that invalidated it). The broadcast (R8) leaves in the same round trip.
      */
     static final String WATERMARK_SCRIPT = """
             local t = redis.call('TIME')
@@ -31,7 +32,14 @@ public final class RemoteLayer {
             local current = tonumber(redis.call('GET', KEYS[1]))
             if current and current > ms then ms = current end
             local value = string.format('%.0f', ms)
-            redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
+            local ttl = tonumber(ARGV[2])
+            local left = redis.call('PTTL', KEYS[1])
+            if left == -1 then
+              redis.call('SET', KEYS[1], value, 'KEEPTTL')
+            else
+              if left > ttl then ttl = left end
+              redis.call('SET', KEYS[1], value, 'PX', ttl)
+            end
             if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
             return value
             """;
