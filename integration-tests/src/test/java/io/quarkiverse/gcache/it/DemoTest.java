@@ -63,6 +63,13 @@ class DemoTest {
     }
 
     @Test
+    void readinessShowsGCache() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'gcache' }.status", is("UP"))
+                .body("checks.find { it.name == 'gcache' }.data.remote", is("up"));
+    }
+
+    @Test
     void reactiveEndpointIsCached() {
         given().get("/users/6/reactive").then().statusCode(200).body("$", hasSize(5));
         given().get("/users/6/reactive").then().statusCode(200).body("$", hasSize(5));

@@ -43,6 +43,19 @@ public interface GCacheConfig {
     /** Entity invalidation. */
     Invalidation invalidation();
 
+    /** The readiness check (with quarkus-smallrye-health). */
+    Health health();
+
+    interface Health {
+        /**
+         * Whether the readiness check {@code gcache} reports DOWN while Redis is unreachable. Off by default: the
+         * application keeps serving from the methods (fail-open), so taking it out of rotation would only add load
+         * elsewhere.
+         */
+        @WithDefault("false")
+        boolean readinessDownWhenRedisDown();
+    }
+
     interface Invalidation {
         /**
          * The shortest TTL a watermark is written with. A watermark must outlive every value it makes stale: at

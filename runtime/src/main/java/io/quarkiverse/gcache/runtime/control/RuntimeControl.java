@@ -73,8 +73,10 @@ public final class RuntimeControl implements GCacheControl {
         if (ttl != null && ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
         }
-        generation.incrementAndGet();
-        uc.policy(layer).override(ttl, ramp);
+        synchronized (this) { // see reload()
+            generation.incrementAndGet();
+            uc.policy(layer).override(ttl, ramp);
+        }
         publish(useCase + "#" + layer, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|"
                 + (ramp == null ? "" : String.valueOf(ramp)));
     }
@@ -82,8 +84,10 @@ public final class RuntimeControl implements GCacheControl {
     @Override
     public void clearOverride(String useCase, CacheLayer layer) {
         UseCase uc = known(useCase);
-        generation.incrementAndGet();
-        uc.policy(layer).override(null, null);
+        synchronized (this) { // see reload()
+            generation.incrementAndGet();
+            uc.policy(layer).override(null, null);
+        }
         publish(useCase + "#" + layer, null);
     }
 
@@ -94,8 +98,12 @@ public final class RuntimeControl implements GCacheControl {
         }
         long started = generation.get();
         return remote.hashGetAll(hash).invoke(stored -> {
-            if (generation.get() == started) {
-                apply(stored);
+            // Checked and applied under the lock that local changes take: otherwise a change made while this
+            // applies an older state would be overwritten by it.
+            synchronized (this) {
+                if (generation.get() == started) {
+                    apply(stored);
+                }
             }
         }).replaceWithVoid()
                 .onFailure().invoke(t -> LOG.warnf("GCache could not load runtime overrides from Redis: %s", t));

@@ -16,6 +16,9 @@ public final class FailureLog {
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
 
+    /** The latest failure of any kind, for the readiness check: when, what, and the failure's one-line form. */
+    private static volatile String last;
+
     private final String what;
     private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder suppressed = new LongAdder();
@@ -24,7 +27,17 @@ public final class FailureLog {
         this.what = what;
     }
 
+    /** The latest failure logged or suppressed, or {@code null}. */
+    public static String last() {
+        return last;
+    }
+
+    private void remember(String subject, Throwable failure) {
+        last = java.time.Instant.now() + " " + what + " (" + subject + "): " + failure;
+    }
+
     public void log(String useCase, Throwable failure) {
+        remember(useCase, failure);
         if (allowed()) {
             long skipped = suppressed.sumThenReset();
             LOG.warnf("GCache %s failed for use case %s; the call fell back to the method (%s)%s", what, useCase,
@@ -37,6 +50,7 @@ public final class FailureLog {
 
     /** Logs {@code message} (with the failure's one-line form) at most once per interval. */
     public void logMessage(String message, Throwable failure) {
+        remember(message, failure);
         if (allowed()) {
             long skipped = suppressed.sumThenReset();
             LOG.warnf("GCache %s: %s (%s)%s", what, message, String.valueOf(failure), skipped(skipped));
