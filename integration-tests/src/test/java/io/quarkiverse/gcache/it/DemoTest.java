@@ -62,6 +62,24 @@ class DemoTest {
                         .containsString("gcache_requests_total{key_type=\"user_id\",layer=\"LOCAL\",use_case=\"GetUser\"}"));
     }
 
+    /** The Grafana dashboard in docs/ queries only series the demo exports, so it cannot rot unnoticed. */
+    @Test
+    void everyMetricTheDashboardQueriesIsExported() throws Exception {
+        given().get("/users/3").then().statusCode(200);
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/grafana/gcache-dashboard.json"));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bgcache_[a-z_]+").matcher(dashboard);
+        while (m.find()) {
+            names.add(m.group());
+        }
+        org.assertj.core.api.Assertions.assertThat(names).hasSizeGreaterThan(8);
+        for (String name : names) {
+            org.assertj.core.api.Assertions.assertThat(scrape).as(name)
+                    .containsPattern("(?m)^" + name + "[{ ]");
+        }
+    }
+
     @Test
     void readinessShowsGCache() {
         given().get("/q/health/ready").then().statusCode(200)

@@ -109,14 +109,35 @@ public final class PrivateRedis {
 
     /** Stops the server and waits until it is gone. */
     public void stop() {
+        end(false);
+    }
+
+    /**
+     * SIGKILLs the server, as a crash would: no shutdown, clients see their connections reset. Returns once the process
+     * is gone and the port refuses connections; {@link #start()} brings it back on the same port. With the Docker
+     * fallback the container is just stopped, like {@link #stop()}.
+     */
+    public void kill() {
+        end(true);
+        awaitDown(Duration.ofSeconds(10));
+    }
+
+    private void end(boolean kill) {
         String pid = System.getProperty(PID);
         if (pid != null) {
             System.clearProperty(PID);
             ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
-                p.destroy();
+                if (kill) {
+                    p.destroyForcibly();
+                } else {
+                    p.destroy();
+                }
                 try {
                     p.onExit().get(10, TimeUnit.SECONDS);
                 } catch (Exception e) {
+                    if (kill) {
+                        throw new IllegalStateException("redis-server " + pid + " did not die", e);
+                    }
                     p.destroyForcibly();
                 }
             });
@@ -129,35 +150,6 @@ public final class PrivateRedis {
             }
             container = null;
         }
-    }
-
-    /**
-     * SIGKILLs the server, as a crash would: no shutdown, clients see their connections reset. Returns once the process
-     * is gone and the port refuses connections; {@link #start()} brings it back on the same port. With the Docker
-     * fallback the container is just stopped, like {@link #stop()}.
-     */
-    public void kill() {
-        String pid = System.getProperty(PID);
-        if (pid != null) {
-            System.clearProperty(PID);
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
-                p.destroyForcibly();
-                try {
-                    p.onExit().get(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException("redis-server " + pid + " did not die", e);
-                }
-            });
-        }
-        if (container != null) {
-            try {
-                container.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            container = null;
-        }
-        awaitDown(Duration.ofSeconds(10));
     }
 
     /** Runs one command and returns its reply: String, Long, List, or null. Errors throw. */
