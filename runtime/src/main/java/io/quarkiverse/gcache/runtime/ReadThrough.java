@@ -122,11 +122,23 @@ final class ReadThrough {
                 throw t;
             }
         }
-        LocalEntry waited = other.isDone() ? await(other) : awaitOther(other);
+        LocalEntry waited;
+        if (other.isDone()) {
+            waited = await(other);
+        } else if (Context.isOnEventLoopThread()) {
+            waited = null; // never block an event loop waiting for another caller (R12): compute here
+        } else {
+            waited = awaitOther(other);
+        }
         if (waited == null) {
             // R11a: the other caller's computation took too long; do not wait for it any more
             uc.stats().miss(CacheLayer.LOCAL, MissReason.ABSENT);
             uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
+            return syncLoad(uc, ctx, key, null, 0, t0);
+        }
+        if (isStale(uc, waited)) {
+            // it began before an invalidation (or a resync) this caller came after (R6a, R8a): compute afresh
+            uc.stats().miss(CacheLayer.LOCAL, MissReason.STALE);
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
         uc.meters().get(System.nanoTime() - t0);
@@ -244,20 +256,33 @@ final class ReadThrough {
                         claim.completeExceptionally(failure);
                     });
         }
-        if (entry.isDone() && !entry.isCompletedExceptionally()) {
-            return Uni.createFrom().item(entry.join().value());
+        if (mine) {
+            if (entry.isDone() && !entry.isCompletedExceptionally()) {
+                return Uni.createFrom().item(entry.join().value());
+            }
+            // A copy: a caller that stops waiting (cancels) must not cancel the shared computation.
+            return onCallerContext(Uni.createFrom().completionStage(entry.copy()).map(LocalEntry::value));
         }
-        // A copy: a caller that stops waiting (cancels, times out) must not cancel the shared computation.
-        Uni<Object> value = Uni.createFrom().completionStage(entry.copy()).map(LocalEntry::value);
-        if (!mine) {
-            // R11a: another caller computes; wait for it at most local.wait-timeout, then compute here
-            value = value.ifNoItem().after(waitTimeout).recoverWithUni(() -> {
+        // R11a: another caller computes; wait for it at most local.wait-timeout, then compute here. The timeout fires
+        // on a timer thread: hop back to the caller's context before running the method (R12).
+        Uni<LocalEntry> waited = onCallerContext(Uni.createFrom().completionStage(entry.copy())
+                .ifNoItem().after(waitTimeout).fail());
+        return waited.onItemOrFailure().transformToUni((e, failure) -> {
+            if (failure instanceof io.smallrye.mutiny.TimeoutException) {
                 uc.stats().miss(CacheLayer.LOCAL, MissReason.ABSENT);
                 uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
                 return timedLoad(uc, ctx, key);
-            });
-        }
-        return onCallerContext(value);
+            }
+            if (failure != null) {
+                return Uni.createFrom().failure(failure); // the method's own exception, as the leader got it (R9)
+            }
+            if (isStale(uc, e)) {
+                // it began before an invalidation (or a resync) this caller came after (R6a, R8a): compute afresh
+                uc.stats().miss(CacheLayer.LOCAL, MissReason.STALE);
+                return timedLoad(uc, ctx, key);
+            }
+            return Uni.createFrom().item(e.value());
+        });
     }
 
     private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, long[] methodNanos) {

@@ -104,7 +104,12 @@ public final class Invalidator {
                 return Uni.createFrom().failure(down);
             }
             return RemoteLayer.reported(permit, writeWatermark(keyType, entity, bufferMillis))
-                    .onFailure().invoke(t -> pend(keyType, entity, bufferMillis, t));
+                    .onFailure().invoke(t -> pend(keyType, entity, bufferMillis, t))
+                    .onCancellation().invoke(() -> pend(keyType, entity, bufferMillis,
+                            new IllegalStateException("the write was cancelled")))
+                    // A read of this instance that reached Redis before the watermark may have trusted the old
+                    // value and put it in LOCAL after the first drop: drop again once the write is over (R6a).
+                    .onTermination().invoke(() -> dropLocal(keyType, entity, bufferMillis));
         });
     }
 
@@ -227,11 +232,15 @@ public final class Invalidator {
     }
 
     private void applyLocal(String keyType, String entity, long bufferMillis) {
+        dropLocal(keyType, entity, bufferMillis);
+        stats.invalidated(keyType, CacheLayer.LOCAL);
+    }
+
+    private void dropLocal(String keyType, String entity, long bufferMillis) {
         log.record(entity, TimeUnit.MILLISECONDS.toNanos(bufferMillis));
         for (UseCase uc : byKeyType.getOrDefault(keyType, List.of())) {
             uc.localLayer().invalidateEntity(entity);
         }
-        stats.invalidated(keyType, CacheLayer.LOCAL);
     }
 
     /**

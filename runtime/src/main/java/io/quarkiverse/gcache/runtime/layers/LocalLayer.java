@@ -151,7 +151,9 @@ public final class LocalLayer {
         return cache.asMap().keySet();
     }
 
+    /** Drops every entry, and ends the claims of computations under way (callers from now on compute afresh). */
     public void clear() {
+        inFlight.clear();
         cache.invalidateAll();
         keysByEntity.clear();
     }

@@ -104,7 +104,12 @@ public final class RemoteLayer {
         long now = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
         Response value = values.get(0);
         Response watermark = values.size() > 1 ? values.get(1) : null;
-        long wm = watermark == null ? -1 : parseWatermark(watermark.toString());
+        long wm;
+        try {
+            wm = watermark == null ? -1 : parseWatermark(watermark.toString());
+        } catch (NumberFormatException e) {
+            wm = Long.MAX_VALUE; // unreadable (written by hand or by a broken client): treat the entity as invalidated
+        }
         byte[] envelope = value == null ? null : value.toBytes();
         if (envelope != null && envelope.length > maxValueSize) {
             unlink(key);
