@@ -162,7 +162,11 @@ final class ReadThrough {
                 read = remote.read(key, watermarkKey(uc, key)).await().indefinitely();
                 permit.success();
             } catch (Throwable t) {
-                permit.failure();
+                if (Thread.currentThread().isInterrupted()) {
+                    permit.release(); // the caller was interrupted: says nothing about Redis (R10a)
+                } else {
+                    permit.failure();
+                }
                 uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
                 uc.remoteFailed(t);
             }

@@ -91,7 +91,19 @@ public final class InvalidationSubscriber {
             return;
         }
         Duration silence = Duration.ofNanos(silenceNanos);
-        redis.connect().ifNoItem().after(silence).fail().subscribe().with(c -> {
+        // Not ifNoItem(): a connection that arrives after the deadline must be closed, not leaked.
+        AtomicBoolean abandoned = new AtomicBoolean();
+        long deadline = vertx.setTimer(silence.toMillis(), id -> {
+            if (abandoned.compareAndSet(false, true)) {
+                retry();
+            }
+        });
+        redis.connect().subscribe().with(c -> {
+            vertx.cancelTimer(deadline);
+            if (!abandoned.compareAndSet(false, true) || stopped.get()) {
+                c.closeAndForget();
+                return;
+            }
             connection = c;
             lastHeard = System.nanoTime();
             c.handler(this::onPush);
@@ -116,7 +128,12 @@ public final class InvalidationSubscriber {
                                     invalidator.channel());
                         }
                     }, t -> lost(c, "subscribe failed: " + t));
-        }, t -> retry());
+        }, t -> {
+            vertx.cancelTimer(deadline);
+            if (abandoned.compareAndSet(false, true)) {
+                retry();
+            }
+        });
     }
 
     /** Pings the subscribed connection, and declares it lost when it has been silent for too long. */
