@@ -9,6 +9,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,6 +82,7 @@ class ConcurrencyTest {
     void chaosLeavesEveryValueOneTheMethodProducedForThatKey() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS + 2);
         AtomicLong calls = new AtomicLong();
+        Semaphore progress = new Semaphore(0);
         AtomicLong wrong = new AtomicLong();
         AtomicReference<Throwable> escaped = new AtomicReference<>();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
@@ -101,6 +103,7 @@ class ConcurrencyTest {
                             escaped.compareAndSet(null, e);
                         }
                         calls.incrementAndGet();
+                        progress.release(2); // one permit for each chaos task below
                     }
                 }));
             }
@@ -116,7 +119,7 @@ class ConcurrencyTest {
                             // documented: Redis was too busy to store it fleet-wide; it applies here all the same
                         }
                     }
-                    pause();
+                    awaitCalls(progress, end);
                 }
                 return null;
             }));
@@ -124,7 +127,7 @@ class ConcurrencyTest {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (System.nanoTime() - end < 0) {
                     gcache.invalidate("v", "c" + random.nextInt(8));
-                    pause();
+                    awaitCalls(progress, end);
                 }
                 return null;
             }));
@@ -146,7 +149,8 @@ class ConcurrencyTest {
         assertThat(calls.get()).isGreaterThan(1000);
     }
 
-    private static void pause() {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    /** Each change waits until the callers have made another round of calls (or the run is over). */
+    private static void awaitCalls(Semaphore progress, long end) throws InterruptedException {
+        progress.tryAcquire(THREADS, Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 }

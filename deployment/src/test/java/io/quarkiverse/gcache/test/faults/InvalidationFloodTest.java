@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -64,14 +65,25 @@ class InvalidationFloodTest {
                 catalog.longLocal(id);
             }
         }
-        List<Long> baseline = measureHits(Duration.ofSeconds(2));
+        List<Long> baseline = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            baseline.add(timedHit());
+        }
 
         ConcurrentLinkedQueue<Long> applied = new ConcurrentLinkedQueue<>();
         AtomicBoolean flooding = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Long> during = new ConcurrentLinkedQueue<>();
+        Semaphore batches = new Semaphore(0);
         Thread requests = new Thread(() -> {
+            // one request per batch of invalidations the other instance has just sent
             while (flooding.get()) {
-                during.addAll(measureHits(Duration.ofMillis(500)));
+                try {
+                    if (batches.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        during.add(timedHit());
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
         requests.start();
@@ -105,6 +117,7 @@ class InvalidationFloodTest {
                 }
                 out.write(commands.toString().getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                batches.release();
                 if (sample != null) {
                     String key = uc.keys().build(new Object[] { sample });
                     long published = System.nanoTime();
@@ -133,19 +146,13 @@ class InvalidationFloodTest {
                 .isLessThan(Duration.ofMillis(20).toNanos());
     }
 
-    /** Latencies of LOCAL hits of one key for {@code duration}. */
-    private List<Long> measureHits(Duration duration) {
-        List<Long> latencies = new ArrayList<>();
-        long end = System.nanoTime() + duration.toNanos();
+    /** The latency of one LOCAL hit. */
+    private long timedHit() {
         try (GCache.Scope scope = gcache.enable()) {
-            while (System.nanoTime() - end < 0) {
-                long t0 = System.nanoTime();
-                catalog.longLocal("hot");
-                latencies.add(System.nanoTime() - t0);
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
+            long t0 = System.nanoTime();
+            catalog.longLocal("hot");
+            return System.nanoTime() - t0;
         }
-        return latencies;
     }
 
     private static void publish(StringBuilder sb, String message) {

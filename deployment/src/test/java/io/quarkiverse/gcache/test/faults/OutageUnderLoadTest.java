@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 import jakarta.inject.Inject;
 
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.UseCase;
+import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.test.GCacheApps;
@@ -80,10 +84,12 @@ class OutageUnderLoadTest {
         List<String> recoveries = new ArrayList<>();
         try {
             for (int round = 1; round <= 2; round++) {
-                TimeUnit.SECONDS.sleep(3); // load runs against a healthy Redis
+                // the load uses a healthy Redis: every use case is served by REMOTE a few hundred times
+                awaitGrowth(useCases, OutageUnderLoadTest::remoteServed, 200);
                 REDIS.kill();
                 outage = true;
-                TimeUnit.SECONDS.sleep(3); // load runs through the outage
+                // the load runs through the outage: every use case skips REMOTE (breaker open) a few hundred times
+                awaitGrowth(useCases, uc -> uc.stats().disabledCount(StatLayer.REMOTE, DisabledReason.SERVER_DOWN), 300);
                 REDIS.start();
                 outage = false;
                 long restarted = System.nanoTime();
@@ -106,7 +112,7 @@ class OutageUnderLoadTest {
                 failures.get(), wrong.get(), p99(healthyLatencies) / 1e6, p99Outage / 1e6, outageLatencies.size(),
                 useCases.stream().mapToLong(uc -> uc.stats().errors(StatLayer.REMOTE)).sum(),
                 useCases.stream().mapToLong(uc -> uc.stats().disabledCount(StatLayer.REMOTE,
-                        io.quarkiverse.gcache.runtime.metrics.DisabledReason.SERVER_DOWN)).sum());
+                        DisabledReason.SERVER_DOWN)).sum());
         assertQuietLog();
         assertThat(failures).hasValue(0);
         assertThat(wrong).hasValue(0);
@@ -141,6 +147,14 @@ class OutageUnderLoadTest {
         assertThat(entries).noneMatch(l -> l.contains("Unhandled Error"));
         assertThat(unexpected).isEmpty();
         assertThat(gcacheLines).isLessThan(60);
+    }
+
+    /** Waits until {@code counter} has grown by {@code delta} for every use case. */
+    static void awaitGrowth(List<UseCase> useCases, ToLongFunction<UseCase> counter, long delta) {
+        Map<UseCase, Long> from = new HashMap<>();
+        useCases.forEach(uc -> from.put(uc, counter.applyAsLong(uc)));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .until(() -> useCases.stream().allMatch(uc -> counter.applyAsLong(uc) >= from.get(uc) + delta));
     }
 
     /** REMOTE reads that Redis answered: requests that were not lost to an error. */
