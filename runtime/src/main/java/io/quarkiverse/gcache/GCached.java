@@ -23,7 +23,7 @@ import jakarta.interceptor.InterceptorBinding;
  */
 @InterceptorBinding
 @Retention(RUNTIME)
-@Target({ METHOD, TYPE }) // TYPE only so that the interceptor class can carry it; the build rejects it on classes
+@Target({ METHOD, TYPE }) // the build rejects it on classes
 public @interface GCached {
 
     /** The kind of entity the id names, e.g. {@code user_id}. Required. */

@@ -11,6 +11,8 @@ import io.quarkiverse.gcache.GCacheId;
 import io.quarkiverse.gcache.GCacheIgnore;
 import io.quarkiverse.gcache.GCacheInvalidate;
 import io.quarkiverse.gcache.GCached;
+import io.quarkiverse.gcache.runtime.GCachedBinding;
+import io.quarkiverse.gcache.runtime.invalidation.GCacheInvalidateBinding;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -28,6 +30,13 @@ final class GCacheDotNames {
     static final DotName COMPLETABLE_FUTURE = DotName.createSimple(CompletableFuture.class);
     static final DotName PUBLISHER = DotName.createSimple("org.reactivestreams.Publisher");
     static final DotName FLOW_PUBLISHER = DotName.createSimple("java.util.concurrent.Flow$Publisher");
+    static final DotName GCACHED_BINDING = DotName.createSimple(GCachedBinding.class);
+    static final DotName INVALIDATE_BINDING = DotName.createSimple(GCacheInvalidateBinding.class);
+
+    /** Whether a method returning {@code type} returns a stream (never cached, R12). */
+    static boolean isStream(DotName type) {
+        return type.equals(MULTI) || type.equals(PUBLISHER) || type.equals(FLOW_PUBLISHER);
+    }
 
     private GCacheDotNames() {
     }

@@ -1,5 +1,6 @@
 package io.quarkiverse.gcache.deployment;
 
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 
@@ -13,6 +14,8 @@ import io.quarkiverse.gcache.runtime.http.HttpMethodRequestFilter;
 import io.quarkiverse.gcache.runtime.invalidation.GCacheInvalidateInterceptor;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
+import io.quarkus.arc.deployment.ValidationPhaseBuildItem;
+import io.quarkus.arc.deployment.ValidationPhaseBuildItem.ValidationErrorBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -40,6 +43,19 @@ class GCacheProcessor {
                         GCacheEnabledInterceptor.class, GCacheInvalidateInterceptor.class)
                 .build());
         unremovable.produce(UnremovableBeanBuildItem.beanTypes(io.quarkiverse.gcache.GCacheConfigProvider.class));
+    }
+
+    /**
+     * Every rejected {@code @GCached} / {@code @GCacheInvalidate} declaration, reported together through ArC's
+     * validation: one build failure lists them all (reference R13).
+     */
+    @BuildStep
+    void reportDefinitionErrors(ValidationPhaseBuildItem validation, List<DefinitionErrorBuildItem> errors,
+            BuildProducer<ValidationErrorBuildItem> reported) {
+        if (!errors.isEmpty()) {
+            reported.produce(new ValidationErrorBuildItem(
+                    errors.stream().map(e -> (Throwable) e.error()).toList()));
+        }
     }
 
     /** Asks the Redis extension for the client the REMOTE layer uses; it is only connected when configured. */

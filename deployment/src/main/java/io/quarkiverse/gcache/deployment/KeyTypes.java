@@ -88,21 +88,6 @@ final class KeyTypes {
         }
     }
 
-    /** The name {@code Class.forName} takes for an erased parameter type (primitives by keyword). */
-    static String binaryName(Type type) {
-        switch (type.kind()) {
-            case PRIMITIVE:
-                return type.asPrimitiveType().primitive().name().toLowerCase();
-            case ARRAY:
-                return type.name().toString().replace('/', '.');
-            case TYPE_VARIABLE:
-                return type.asTypeVariable().bounds().isEmpty() ? "java.lang.Object"
-                        : binaryName(type.asTypeVariable().bounds().get(0));
-            default:
-                return type.name().toString();
-        }
-    }
-
     private static String boxed(org.jboss.jandex.PrimitiveType.Primitive p) {
         return switch (p) {
             case BOOLEAN -> "java.lang.Boolean";

@@ -2,25 +2,27 @@ package io.quarkiverse.gcache.runtime;
 
 import java.util.List;
 
+import io.quarkiverse.gcache.runtime.keys.IdSource;
+import io.quarkiverse.gcache.runtime.keys.KeyArg;
 import io.quarkus.runtime.annotations.RecordableConstructor;
 
 /**
- * What the build decided about one {@code @GCached} method (recorded bytecode, read at startup). Durations are
- * kept as the annotation's strings, already validated at build time; {@code -1} ramps mean "not set".
+ * What the build decided about one {@code @GCached} method (recorded bytecode, read at startup). In all recorded
+ * data, {@code null} means "not set"; durations are the annotation's strings, already validated at build time.
  *
- * @param idExtractor generated {@code IdExtractor} class for property-path ids, or {@code null}
- * @param idParameter index of the id parameter
- * @param argNames key argument names, sorted (R4)
- * @param argIndexes parameter index of each argument
- * @param argAdapters adapter class of each argument, {@code ""} for none
+ * @param declaration {@code Class#method}, for messages
+ * @param args the key arguments other than the id, sorted by name (R4)
+ * @param localTtl {@code @GCached(localTtl)}, or {@code null}
+ * @param remoteTtl {@code @GCached(remoteTtl)}, or {@code null}
+ * @param localRamp {@code @GCached(localRamp)}, or {@code null}
+ * @param remoteRamp {@code @GCached(remoteRamp)}, or {@code null}
  * @param valueType canonical Jackson form of the cached value type ({@code T} of {@code Uni<T>})
- * @param serializer serializer class, {@code ""} for JSON
+ * @param serializer serializer class, or {@code null} for JSON
  * @param valueShape fingerprint of the value type's shape (R14b)
  */
-public record CachedMethod(String useCase, String keyType, String declaration, String kind, String idExtractor,
-        int idParameter, List<String> argNames, List<Integer> argIndexes, List<String> argAdapters, String localTtl,
-        String remoteTtl, int localRamp, int remoteRamp, boolean tracked, String valueType, String serializer,
-        long valueShape) {
+public record CachedMethod(String useCase, String keyType, String declaration, MethodKind kind, IdSource id,
+        List<KeyArg> args, String localTtl, String remoteTtl, Integer localRamp, Integer remoteRamp, boolean tracked,
+        String valueType, String serializer, long valueShape) {
 
     @RecordableConstructor
     public CachedMethod {

@@ -15,7 +15,6 @@ import io.quarkiverse.gcache.GCacheKey;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 
 /** The {@link GCache} bean. */
 @Singleton
@@ -57,16 +56,9 @@ public class DefaultGCache implements GCache {
         if (runtime.remote() == null) {
             return true; // LOCAL only: done
         }
-        if (Context.isOnEventLoopThread()) {
-            // Cannot wait here; the write still happens. Use invalidateAsync to learn its outcome.
-            remote.subscribe().with(ok -> {
-            }, failure -> {
-            });
-            return false;
-        }
         try {
-            remote.await().indefinitely();
-            return true;
+            // false on an event loop: the write still happens; invalidateAsync tells its outcome
+            return Blocking.awaitUnlessEventLoop(remote, null);
         } catch (RuntimeException e) {
             return false;
         }
@@ -95,16 +87,10 @@ public class DefaultGCache implements GCache {
             patterns.add("{" + prefix + ":*");
             Uni<Void> deleted = remote.deleteMatching(patterns)
                     .onFailure().invoke(t -> LOG.warnf("GCache could not flush Redis (LOCAL was flushed): %s", t));
-            if (Context.isOnEventLoopThread()) {
-                deleted.subscribe().with(ok -> {
-                }, failure -> {
-                });
-            } else {
-                try {
-                    deleted.await().indefinitely();
-                } catch (RuntimeException e) {
-                    // logged above; flushAll never throws
-                }
+            try {
+                Blocking.awaitUnlessEventLoop(deleted, null);
+            } catch (RuntimeException e) {
+                // logged above; flushAll never throws
             }
         }
     }

@@ -31,7 +31,6 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
 import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
-import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
@@ -66,7 +65,7 @@ public class GCacheRuntime {
     io.vertx.core.Vertx vertx;
 
     private Map<String, UseCase> useCases;
-    private Map<java.lang.reflect.Method, Invalidation> invalidations;
+    private Map<String, Invalidation> invalidations;
     private RemoteLayer remote;
     private ReadThrough readThrough;
     private Invalidator invalidator;
@@ -97,13 +96,11 @@ public class GCacheRuntime {
                 .orElse(config.remote().timeout().multipliedBy(2).plusSeconds(1));
         readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout);
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
-        Map<java.lang.reflect.Method, Invalidation> byMethod = new java.util.HashMap<>();
+        Map<String, Invalidation> byId = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {
-            IdExtractor id = m.idExtractor() == null ? new ParameterIdExtractor(m.idParameter())
-                    : UseCaseFactory.instance(m.idExtractor(), IdExtractor.class);
-            byMethod.put(findMethod(m), new Invalidation(m, id));
+            byId.put(m.id(), new Invalidation(m, UseCaseFactory.idExtractor(m.idSource())));
         }
-        invalidations = byMethod;
+        invalidations = byId;
         warnUnknownUseCases();
     }
 
@@ -178,32 +175,9 @@ public class GCacheRuntime {
         }
     }
 
-    public Invalidation invalidation(java.lang.reflect.Method method) {
-        return invalidations.get(method);
-    }
-
-    private static java.lang.reflect.Method findMethod(InvalidateMethod m) {
-        try {
-            ClassLoader cl = Thread.currentThread().getContextClassLoader();
-            Class<?>[] types = new Class<?>[m.parameterTypes().size()];
-            for (int i = 0; i < types.length; i++) {
-                String name = m.parameterTypes().get(i);
-                types[i] = switch (name) {
-                    case "boolean" -> boolean.class;
-                    case "byte" -> byte.class;
-                    case "char" -> char.class;
-                    case "short" -> short.class;
-                    case "int" -> int.class;
-                    case "long" -> long.class;
-                    case "float" -> float.class;
-                    case "double" -> double.class;
-                    default -> Class.forName(name, false, cl);
-                };
-            }
-            return Class.forName(m.declaringClass(), false, cl).getDeclaredMethod(m.methodName(), types);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("GCache cannot find @GCacheInvalidate method " + m, e);
-        }
+    /** The {@code @GCacheInvalidate} method the build recorded under {@code id} ({@code GCacheInvalidateBinding}). */
+    public Invalidation invalidation(String id) {
+        return invalidations.get(id);
     }
 
     public RuntimeControl control() {

@@ -9,17 +9,16 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
-import io.quarkiverse.gcache.GCached;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 
 /**
- * Entry of every {@code @GCached} call. The build has written the resolved use case name into the binding, so
- * finding the use case is one map lookup; a call outside an enable scope costs that, a thread-local read and one
- * counter increment (R1).
+ * Entry of every {@code @GCached} call. The build adds {@link GCachedBinding} with the resolved use case name to each
+ * valid method, so finding the use case is one map lookup; a call outside an enable scope costs that, a thread-local
+ * read and one counter increment (R1).
  */
-@GCached(keyType = "")
+@GCachedBinding
 @Interceptor
 @Priority(Interceptor.Priority.PLATFORM_BEFORE + 300)
 public class GCachedInterceptor {
@@ -39,7 +38,7 @@ public class GCachedInterceptor {
         Method method = ctx.getMethod();
         UseCase useCase = byMethod.get(method);
         if (useCase == null) {
-            GCached binding = ctx.getInterceptorBinding(GCached.class);
+            GCachedBinding binding = ctx.getInterceptorBinding(GCachedBinding.class);
             useCase = binding == null ? null : runtime.useCase(binding.useCase());
             if (useCase == null) {
                 return ctx.proceed();
@@ -50,7 +49,7 @@ public class GCachedInterceptor {
             useCase.stats().disabled(StatLayer.GLOBAL, DisabledReason.CONTEXT);
             return ctx.proceed();
         }
-        return useCase.kind() == UseCase.Kind.SYNC ? runtime.readThrough().sync(useCase, ctx)
+        return useCase.kind() == MethodKind.SYNC ? runtime.readThrough().sync(useCase, ctx)
                 : runtime.readThrough().reactive(useCase, ctx);
     }
 }

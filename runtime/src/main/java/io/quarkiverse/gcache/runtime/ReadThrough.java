@@ -26,6 +26,7 @@ import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteRead;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
+import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -86,7 +87,7 @@ final class ReadThrough {
         if (localTtl <= 0) {
             return syncLoad(uc, ctx, key, null, 0, sampled ? t0 : System.nanoTime());
         }
-        uc.stats().request(CacheLayer.LOCAL);
+        uc.stats().request(StatLayer.LOCAL);
         LocalLayer local = uc.localLayer();
         LocalEntry hit = local.get(key);
         MissReason reason = MissReason.ABSENT;
@@ -113,7 +114,7 @@ final class ReadThrough {
                 uc.meters().get(System.nanoTime() - t0);
                 return late.value();
             }
-            uc.stats().miss(CacheLayer.LOCAL, reason);
+            uc.stats().miss(StatLayer.LOCAL, reason);
             try {
                 return syncLoad(uc, ctx, key, claim, localTtl, t0);
             } catch (Throwable t) {
@@ -132,13 +133,13 @@ final class ReadThrough {
         }
         if (waited == null) {
             // R11a: the other caller's computation took too long; do not wait for it any more
-            uc.stats().miss(CacheLayer.LOCAL, MissReason.ABSENT);
-            uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
+            uc.stats().miss(StatLayer.LOCAL, MissReason.ABSENT);
+            uc.stats().disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
         if (isStale(uc, waited)) {
             // it began before an invalidation (or a resync) this caller came after (R6a, R8a): compute afresh
-            uc.stats().miss(CacheLayer.LOCAL, MissReason.STALE);
+            uc.stats().miss(StatLayer.LOCAL, MissReason.STALE);
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
         uc.meters().get(System.nanoTime() - t0);
@@ -157,7 +158,7 @@ final class ReadThrough {
         RemoteBreaker.Permit permit = remoteTtl > 0 ? permit(uc) : null;
         RemoteRead read = null;
         if (permit != null) {
-            uc.stats().request(CacheLayer.REMOTE);
+            uc.stats().request(StatLayer.REMOTE);
             try {
                 read = remote.read(key, watermarkKey(uc, key)).await().indefinitely();
                 permit.success();
@@ -167,7 +168,7 @@ final class ReadThrough {
                 } else {
                     permit.failure();
                 }
-                uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
+                uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
                 uc.remoteFailed(t);
             }
             if (read != null) {
@@ -207,7 +208,7 @@ final class ReadThrough {
             return ctx.proceed();
         }
         Uni<Object> uni = Uni.createFrom().deferred(() -> reactiveRead(uc, ctx, key));
-        return uc.kind() == UseCase.Kind.UNI ? uni : uni.subscribeAsCompletionStage();
+        return uc.kind() == MethodKind.UNI ? uni : uni.subscribeAsCompletionStage();
     }
 
     /** A load (REMOTE, then the method) timed for {@code gcache.get}, without the method's own time. */
@@ -225,7 +226,7 @@ final class ReadThrough {
         if (localTtl <= 0) {
             return timedLoad(uc, ctx, key);
         }
-        uc.stats().request(CacheLayer.LOCAL);
+        uc.stats().request(StatLayer.LOCAL);
         LocalLayer local = uc.localLayer();
         LocalEntry hit = local.get(key);
         MissReason reason = MissReason.ABSENT;
@@ -249,7 +250,7 @@ final class ReadThrough {
                 claim.complete(late);
                 return Uni.createFrom().item(late.value());
             }
-            uc.stats().miss(CacheLayer.LOCAL, reason);
+            uc.stats().miss(StatLayer.LOCAL, reason);
             long start = System.nanoTime();
             // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
             entry = claim;
@@ -273,8 +274,8 @@ final class ReadThrough {
                 .ifNoItem().after(waitTimeout).fail());
         return waited.onItemOrFailure().transformToUni((e, failure) -> {
             if (failure instanceof io.smallrye.mutiny.TimeoutException) {
-                uc.stats().miss(CacheLayer.LOCAL, MissReason.ABSENT);
-                uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
+                uc.stats().miss(StatLayer.LOCAL, MissReason.ABSENT);
+                uc.stats().disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
                 return timedLoad(uc, ctx, key);
             }
             if (failure != null) {
@@ -282,7 +283,7 @@ final class ReadThrough {
             }
             if (isStale(uc, e)) {
                 // it began before an invalidation (or a resync) this caller came after (R6a, R8a): compute afresh
-                uc.stats().miss(CacheLayer.LOCAL, MissReason.STALE);
+                uc.stats().miss(StatLayer.LOCAL, MissReason.STALE);
                 return timedLoad(uc, ctx, key);
             }
             return Uni.createFrom().item(e.value());
@@ -295,11 +296,11 @@ final class ReadThrough {
         if (permit == null) {
             return proceed(uc, ctx, methodNanos);
         }
-        uc.stats().request(CacheLayer.REMOTE);
+        uc.stats().request(StatLayer.REMOTE);
         return onCallerContext(RemoteLayer.reported(permit, remote.read(key, watermarkKey(uc, key))))
                 .onItemOrFailure().transformToUni((read, failure) -> {
                     if (failure != null) {
-                        uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
+                        uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
                         uc.remoteFailed(failure);
                         return proceed(uc, ctx, methodNanos);
                     }
@@ -333,9 +334,9 @@ final class ReadThrough {
         }
         if (result == null) {
             return Uni.createFrom().failure(new NullPointerException(uc.declaration() + " returned null instead of a "
-                    + (uc.kind() == UseCase.Kind.UNI ? "Uni" : "CompletionStage")));
+                    + (uc.kind() == MethodKind.UNI ? "Uni" : "CompletionStage")));
         }
-        return uc.kind() == UseCase.Kind.UNI ? (Uni<Object>) result
+        return uc.kind() == MethodKind.UNI ? (Uni<Object>) result
                 : Uni.createFrom().completionStage((CompletionStage<Object>) result);
     }
 
@@ -360,7 +361,7 @@ final class ReadThrough {
     private long decideLocal(UseCase uc) {
         long ttl = decide(uc, CacheLayer.LOCAL);
         if (ttl > 0 && gap.isOpen() && uc.keys().tracked()) {
-            uc.stats().disabled(CacheLayer.LOCAL, DisabledReason.INVALIDATION_GAP);
+            uc.stats().disabled(StatLayer.LOCAL, DisabledReason.INVALIDATION_GAP);
             return -1;
         }
         return ttl;
@@ -375,7 +376,7 @@ final class ReadThrough {
     private RemoteBreaker.Permit permit(UseCase uc) {
         RemoteBreaker.Permit permit = remote.breaker().tryAcquire();
         if (permit == null) {
-            uc.stats().disabled(CacheLayer.REMOTE, DisabledReason.SERVER_DOWN);
+            uc.stats().disabled(StatLayer.REMOTE, DisabledReason.SERVER_DOWN);
         }
         return permit;
     }
@@ -391,18 +392,13 @@ final class ReadThrough {
     }
 
     private static long decide(UseCase uc, CacheLayer layer) {
-        LayerPolicy policy = uc.policy(layer);
-        long ttl = policy.decide();
-        if (ttl > 0) {
-            return ttl;
+        LayerPolicy.Decision decision = uc.policy(layer).decide();
+        if (decision.used()) {
+            return decision.ttlNanos();
         }
-        if (ttl == LayerPolicy.RAMPED_DOWN) {
-            uc.stats().disabled(layer, DisabledReason.RAMPED_DOWN);
-        } else if (ttl == LayerPolicy.CONFIG_ERROR) {
-            uc.stats().disabled(layer, DisabledReason.CONFIG_ERROR);
-            uc.configFailed(layer, policy.lastProviderFailure());
-        } else {
-            uc.stats().disabled(layer, DisabledReason.MISSING_CONFIG);
+        uc.stats().disabled(StatLayer.of(layer), decision.reason());
+        if (decision.providerFailure() != null) {
+            uc.configFailed(layer, decision.providerFailure());
         }
         return -1;
     }
@@ -474,13 +470,13 @@ final class ReadThrough {
      */
     private Object decode(UseCase uc, String key, RemoteRead read) {
         if (read.oversizeDeleted() > 0) {
-            uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
+            uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
             uc.valueTooLarge(key, read.oversizeDeleted(), true);
             return MISS;
         }
         byte[] envelope = read.envelope();
         if (envelope == null) {
-            uc.stats().miss(CacheLayer.REMOTE, MissReason.ABSENT);
+            uc.stats().miss(StatLayer.REMOTE, MissReason.ABSENT);
             return MISS;
         }
         try {
@@ -490,11 +486,11 @@ final class ReadThrough {
                         + read.serverNowMillis());
             }
             if (createdAt <= read.watermark() || pendingInvalidation(key)) {
-                uc.stats().miss(CacheLayer.REMOTE, MissReason.STALE);
+                uc.stats().miss(StatLayer.REMOTE, MissReason.STALE);
                 return MISS;
             }
             if (!Envelope.hasShape(envelope, uc.shape())) {
-                uc.stats().miss(CacheLayer.REMOTE, MissReason.SCHEMA);
+                uc.stats().miss(StatLayer.REMOTE, MissReason.SCHEMA);
                 return MISS;
             }
             long s0 = System.nanoTime();
@@ -503,11 +499,11 @@ final class ReadThrough {
             uc.meters().valueSize(envelope.length);
             return value;
         } catch (Envelope.CorruptValueException e) {
-            uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
+            uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
             uc.corrupt(key, e);
             return MISS;
         } catch (Throwable t) {
-            uc.stats().miss(CacheLayer.REMOTE, MissReason.ERROR);
+            uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
             uc.codecFailed(t);
             return MISS;
         }

@@ -16,17 +16,10 @@ import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
 /** Everything the read-through path needs about one {@code @GCached} method, assembled once at startup. */
 public final class UseCase {
 
-    /** How the method delivers its value (R12). */
-    public enum Kind {
-        SYNC,
-        UNI,
-        COMPLETION_STAGE
-    }
-
     private final String name;
     private final String keyType;
     private final String declaration;
-    private final Kind kind;
+    private final MethodKind kind;
     private final KeyBuilder keys;
     private final Type valueType;
     private final long shape;
@@ -42,7 +35,7 @@ public final class UseCase {
     private final FailureLog configFailures = new FailureLog("GCacheConfigProvider");
     private final FailureLog valueFailures = new FailureLog("REMOTE value check");
 
-    public UseCase(String name, String keyType, String declaration, Kind kind, KeyBuilder keys, Type valueType,
+    public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
             long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer) {
         this.shape = shape;
         this.name = name;
@@ -70,7 +63,7 @@ public final class UseCase {
         return declaration;
     }
 
-    public Kind kind() {
+    public MethodKind kind() {
         return kind;
     }
 
@@ -141,7 +134,7 @@ public final class UseCase {
     }
 
     void configFailed(CacheLayer layer, Throwable t) {
-        stats.error(layer == CacheLayer.LOCAL ? StatLayer.LOCAL : StatLayer.REMOTE, ErrorKind.CONFIG_PROVIDER);
+        stats.error(StatLayer.of(layer), ErrorKind.CONFIG_PROVIDER);
         configFailures.log(name, t);
     }
 

@@ -15,6 +15,8 @@ import io.quarkiverse.gcache.GCacheSerializer;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
+import io.quarkiverse.gcache.runtime.keys.IdSource;
+import io.quarkiverse.gcache.runtime.keys.KeyArg;
 import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
 import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
 import io.quarkiverse.gcache.runtime.layers.JsonSerializer;
@@ -48,12 +50,12 @@ final class UseCaseFactory {
                 m.localRamp(), provider);
         LayerPolicy remotePolicy = policy(m.useCase(), CacheLayer.REMOTE, props == null ? null : props.remote(),
                 m.remoteTtl(), m.remoteRamp(), provider);
-        KeyBuilder keys = new KeyBuilder(config.urnPrefix(), m.keyType(), m.tracked(), idExtractor(m),
-                m.argNames().toArray(String[]::new), m.argIndexes().stream().mapToInt(Integer::intValue).toArray(),
-                adapters(m), m.useCase());
+        KeyBuilder keys = new KeyBuilder(config.urnPrefix(), m.keyType(), m.tracked(), idExtractor(m.id()),
+                m.args().stream().map(KeyArg::name).toArray(String[]::new),
+                m.args().stream().mapToInt(KeyArg::parameter).toArray(), adapters(m), m.useCase());
         Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
-        GCacheSerializer serializer = m.serializer().isEmpty() ? json : instance(m.serializer(), GCacheSerializer.class);
-        return new UseCase(m.useCase(), m.keyType(), m.declaration(), UseCase.Kind.valueOf(m.kind()), keys, valueType,
+        GCacheSerializer serializer = m.serializer() == null ? json : instance(m.serializer(), GCacheSerializer.class);
+        return new UseCase(m.useCase(), m.keyType(), m.declaration(), m.kind(), keys, valueType,
                 m.valueShape(), serializer, local, remotePolicy, new LocalLayer(config.local().maximumSize()));
     }
 
@@ -80,9 +82,9 @@ final class UseCaseFactory {
     }
 
     private static LayerPolicy policy(String useCase, CacheLayer layer, GCacheConfig.Layer props, String annotationTtl,
-            int annotationRamp, GCacheConfigProvider provider) {
-        Duration ttl = annotationTtl.isEmpty() ? null : DurationConverter.parseDuration(annotationTtl);
-        int ramp = annotationRamp;
+            Integer annotationRamp, GCacheConfigProvider provider) {
+        Duration ttl = annotationTtl == null ? null : DurationConverter.parseDuration(annotationTtl);
+        int ramp = annotationRamp == null ? LayerPolicy.NOT_SET : annotationRamp;
         GCacheControl.Source ttlSource = GCacheControl.Source.ANNOTATION;
         GCacheControl.Source rampSource = GCacheControl.Source.ANNOTATION;
         if (props != null) {
@@ -102,17 +104,16 @@ final class UseCaseFactory {
         return new LayerPolicy(useCase, layer, ttl, ttlSource, ramp, rampSource, provider);
     }
 
-    private static IdExtractor idExtractor(CachedMethod m) {
-        return m.idExtractor() == null ? new ParameterIdExtractor(m.idParameter())
-                : instance(m.idExtractor(), IdExtractor.class);
+    static IdExtractor idExtractor(IdSource id) {
+        return id.extractor() == null ? new ParameterIdExtractor(id.parameter()) : instance(id.extractor(), IdExtractor.class);
     }
 
     @SuppressWarnings("unchecked")
     private static GCacheKeyAdapter<Object>[] adapters(CachedMethod m) {
-        GCacheKeyAdapter<Object>[] adapters = new GCacheKeyAdapter[m.argAdapters().size()];
+        GCacheKeyAdapter<Object>[] adapters = new GCacheKeyAdapter[m.args().size()];
         for (int i = 0; i < adapters.length; i++) {
-            String name = m.argAdapters().get(i);
-            adapters[i] = name.isEmpty() ? null : instance(name, GCacheKeyAdapter.class);
+            String name = m.args().get(i).adapter();
+            adapters[i] = name == null ? null : instance(name, GCacheKeyAdapter.class);
         }
         return adapters;
     }

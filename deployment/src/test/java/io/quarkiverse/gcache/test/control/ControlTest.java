@@ -29,14 +29,14 @@ class ControlTest {
     static final PrivateRedis REDIS = PrivateRedis.shared();
     static final String HASH = "gcache:overrides:urn";
 
-    static {
-        // Left by an earlier run of the fleet: must be in force as soon as this instance starts.
-        REDIS.call("DEL", HASH);
-        REDIS.call("HSET", HASH, "Preloaded#LOCAL", "|0");
-    }
-
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Bean.class)
+            // Left by an earlier run of the fleet: must be in force as soon as this instance starts. Written just
+            // before the start (not in a static block, which may run before other classes' tests flush Redis).
+            .setBeforeAllCustomizer(() -> {
+                REDIS.call("DEL", HASH);
+                REDIS.call("HSET", HASH, "Preloaded#LOCAL", "|0");
+            })
             .overrideConfigKey("quarkus.gcache.use-case.\"Controlled\".remote.ttl", "2m");
 
     @Inject

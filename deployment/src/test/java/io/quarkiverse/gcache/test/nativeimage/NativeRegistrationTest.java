@@ -52,7 +52,8 @@ class NativeRegistrationTest {
         assertThat(CLASSES).contains(FiltersKey.class.getName());
         assertThat(CLASSES).anyMatch(name -> name.contains("$$GCacheId$byUser"));
         assertThat(CLASSES).anyMatch(name -> name.contains("$$GCacheInvalidateId$update"));
-        assertThat(METHODS).contains(Bean.class.getName() + "#update");
+        // both annotations reach the runtime through recorded data and bindings: no method is looked up reflectively
+        assertThat(METHODS).noneMatch(m -> m.startsWith(Bean.class.getName()));
     }
 
     static Consumer<BuildChainBuilder> capture() {

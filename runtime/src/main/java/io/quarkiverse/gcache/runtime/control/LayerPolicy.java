@@ -7,6 +7,7 @@ import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheConfigProvider;
 import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.GCacheControl.Source;
+import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 
 /**
  * Decides, per call, whether one layer of one use case is used and with which TTL (reference R2, R3).
@@ -18,10 +19,57 @@ import io.quarkiverse.gcache.GCacheControl.Source;
  */
 public final class LayerPolicy {
 
-    /** Codes returned by {@link #decide()} when the layer is not used. */
-    public static final long MISSING_CONFIG = -1;
-    public static final long RAMPED_DOWN = -2;
-    public static final long CONFIG_ERROR = -3;
+    /** A ramp that no source sets (the annotation's {@code -1}). */
+    public static final int NOT_SET = -1;
+
+    /**
+     * What {@link #decide()} answers for one call: the layer is used with a TTL, or not used and why. Immutable. The
+     * frequent answers are shared instances, so deciding allocates nothing once the TTL is steady; only a failing
+     * {@link GCacheConfigProvider} gets a fresh one, which carries the failure for the log.
+     */
+    public static final class Decision {
+
+        static final Decision MISSING_CONFIG = new Decision(DisabledReason.MISSING_CONFIG, 0, null);
+        static final Decision RAMPED_DOWN = new Decision(DisabledReason.RAMPED_DOWN, 0, null);
+
+        private final DisabledReason reason;
+        private final long ttlNanos;
+        private final Throwable providerFailure;
+
+        private Decision(DisabledReason reason, long ttlNanos, Throwable providerFailure) {
+            this.reason = reason;
+            this.ttlNanos = ttlNanos;
+            this.providerFailure = providerFailure;
+        }
+
+        static Decision use(long ttlNanos) {
+            return new Decision(null, ttlNanos, null);
+        }
+
+        static Decision configError(Throwable failure) {
+            return new Decision(DisabledReason.CONFIG_ERROR, 0, failure);
+        }
+
+        /** Whether this call uses the layer. */
+        public boolean used() {
+            return reason == null;
+        }
+
+        /** The TTL of a used layer, in nanoseconds (positive). */
+        public long ttlNanos() {
+            return ttlNanos;
+        }
+
+        /** Why the layer is not used ({@code disabled{reason}}), {@code null} when it is. */
+        public DisabledReason reason() {
+            return reason;
+        }
+
+        /** The provider's failure behind a {@code config_error}, else {@code null}. */
+        public Throwable providerFailure() {
+            return providerFailure;
+        }
+    }
 
     private final String useCase;
     private final CacheLayer layer;
@@ -30,8 +78,9 @@ public final class LayerPolicy {
     private final GCacheConfigProvider provider;
     private volatile Duration overrideTtl;
     private volatile Integer overrideRamp;
-    private volatile Throwable lastProviderFailure;
     private volatile long largestTtlUsed;
+    /** The last "used" answer; reused while the TTL stays the same. A race only creates an equal instance. */
+    private Decision lastUsed = Decision.use(0);
 
     private final Source staticTtlSource;
     private final Source staticRampSource;
@@ -84,11 +133,8 @@ public final class LayerPolicy {
         return overrideRamp;
     }
 
-    /**
-     * @return the TTL in nanoseconds when the layer is used by this call, else {@link #MISSING_CONFIG},
-     *         {@link #RAMPED_DOWN} or {@link #CONFIG_ERROR}
-     */
-    public long decide() {
+    /** Whether this call uses the layer, and with which TTL; never throws, also when the provider does. */
+    public Decision decide() {
         Duration ttl = overrideTtl;
         Integer ramp = overrideRamp;
         if (provider != null && (ttl == null || ramp == null)) {
@@ -100,13 +146,11 @@ public final class LayerPolicy {
                     ramp = provider.ramp(useCase, layer);
                 }
             } catch (Throwable t) {
-                lastProviderFailure = t;
-                return CONFIG_ERROR;
+                return Decision.configError(t);
             }
             if ((ttl != null && ttl.isNegative()) || (ramp != null && (ramp < 0 || ramp > 100))) {
-                lastProviderFailure = new IllegalArgumentException(
-                        "GCacheConfigProvider returned ttl=" + ttl + ", ramp=" + ramp + " for " + useCase + "/" + layer);
-                return CONFIG_ERROR;
+                return Decision.configError(new IllegalArgumentException(
+                        "GCacheConfigProvider returned ttl=" + ttl + ", ramp=" + ramp + " for " + useCase + "/" + layer));
             }
         }
         if (ttl == null) {
@@ -114,21 +158,20 @@ public final class LayerPolicy {
         }
         int r = ramp == null ? staticRamp : ramp;
         if (ttl == null || ttl.isZero() || ttl.isNegative() || r < 0) {
-            return MISSING_CONFIG;
+            return Decision.MISSING_CONFIG;
         }
         if (r >= 100 || (r > 0 && ThreadLocalRandom.current().nextInt(100) < r)) {
             long nanos = ttl.toNanos();
             if (nanos > largestTtlUsed) {
                 largestTtlUsed = nanos; // rare write; a lost race only delays the update to the next call
             }
-            return nanos;
+            Decision used = lastUsed;
+            if (used.ttlNanos != nanos) {
+                lastUsed = used = Decision.use(nanos);
+            }
+            return used;
         }
-        return RAMPED_DOWN;
-    }
-
-    /** The failure behind the last {@link #CONFIG_ERROR}, for logging. */
-    public Throwable lastProviderFailure() {
-        return lastProviderFailure;
+        return Decision.RAMPED_DOWN;
     }
 
     /** The largest TTL any call has used, in nanoseconds (R7: watermarks must outlive it). */

@@ -13,13 +13,13 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheControl;
+import io.quarkiverse.gcache.runtime.Blocking;
 import io.quarkiverse.gcache.runtime.UseCase;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 
 /**
  * {@link GCacheControl}: overrides are applied here at once; with Redis they are also stored in the hash
@@ -137,13 +137,9 @@ public final class RuntimeControl implements GCacheControl {
         // again once written, so such a reload is dropped (the write's own announcement reloads afterwards).
         Uni<Void> write = remote.writeOverride(hash, field, value, channel)
                 .onItemOrFailure().invoke(() -> generation.incrementAndGet());
-        if (Context.isOnEventLoopThread()) {
-            write.subscribe().with(ok -> {
-            }, t -> LOG.warnf("GCache override %s applied on this instance only: %s", field, t));
-            return;
-        }
         try {
-            write.await().indefinitely();
+            Blocking.awaitUnlessEventLoop(write,
+                    t -> LOG.warnf("GCache override %s applied on this instance only: %s", field, t));
         } catch (RuntimeException e) {
             throw new IllegalStateException("The override of " + field + " applies to this instance only: Redis could "
                     + "not be written (" + e.getMessage() + ")", e);

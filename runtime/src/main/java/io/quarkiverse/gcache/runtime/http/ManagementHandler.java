@@ -32,9 +32,26 @@ import io.vertx.ext.web.RoutingContext;
  */
 public class ManagementHandler implements Handler<RoutingContext> {
 
+    /** The beans a request needs, resolved on the first request (the handler is created before the beans start). */
+    private record Beans(GCacheConfig config, GCacheControl control, ObjectMapper json) {
+    }
+
+    private volatile Beans beans;
+
+    private Beans beans() {
+        Beans b = beans;
+        if (b == null) {
+            var arc = Arc.container();
+            beans = b = new Beans(arc.instance(GCacheConfig.class).get(), arc.instance(GCacheRuntime.class).get().control(),
+                    arc.instance(ObjectMapper.class).get());
+        }
+        return b;
+    }
+
     @Override
     public void handle(RoutingContext rc) {
-        GCacheConfig config = Arc.container().instance(GCacheConfig.class).get();
+        Beans beans = beans();
+        GCacheConfig config = beans.config();
         if (!config.management().enabled()) {
             rc.response().setStatusCode(404).end();
             return;
@@ -49,8 +66,8 @@ public class ManagementHandler implements Handler<RoutingContext> {
             rc.response().setStatusCode(403).end(error("role " + config.management().role() + " required"));
             return;
         }
-        GCacheControl control = Arc.container().instance(GCacheRuntime.class).get().control();
-        ObjectMapper json = Arc.container().instance(ObjectMapper.class).get();
+        GCacheControl control = beans.control();
+        ObjectMapper json = beans.json();
         String path = rc.normalizedPath();
         String rest = path.substring(path.indexOf("gcache") + "gcache".length());
         List<String> parts = List.of(rest.split("/")).stream().filter(s -> !s.isEmpty()).toList();

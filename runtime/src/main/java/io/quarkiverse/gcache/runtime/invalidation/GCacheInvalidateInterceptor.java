@@ -10,10 +10,9 @@ import jakarta.interceptor.InvocationContext;
 
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.gcache.GCacheInvalidate;
+import io.quarkiverse.gcache.runtime.Blocking;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 
 /**
  * {@code @GCacheInvalidate}: after a normal return (or the item of a {@code Uni}/{@code CompletionStage}),
@@ -21,7 +20,7 @@ import io.vertx.core.Context;
  * method's result returned unchanged: the write path never breaks because Redis is down (R10). A sync method waits
  * for the watermark (at most {@code remote.timeout}), so a read that follows the write on any instance sees it.
  */
-@GCacheInvalidate(keyType = "")
+@GCacheInvalidateBinding
 @Interceptor
 @Priority(Interceptor.Priority.PLATFORM_BEFORE + 250)
 public class GCacheInvalidateInterceptor {
@@ -33,7 +32,8 @@ public class GCacheInvalidateInterceptor {
 
     @AroundInvoke
     Object intercept(InvocationContext ctx) throws Exception {
-        GCacheRuntime.Invalidation target = runtime.invalidation(ctx.getMethod());
+        GCacheInvalidateBinding binding = ctx.getInterceptorBinding(GCacheInvalidateBinding.class);
+        GCacheRuntime.Invalidation target = binding == null ? null : runtime.invalidation(binding.id());
         if (target == null) {
             return ctx.proceed();
         }
@@ -46,22 +46,15 @@ public class GCacheInvalidateInterceptor {
         }
         Object result = ctx.proceed();
         String keyType = target.method().keyType();
-        switch (target.method().kind()) {
-            case "UNI":
-                return ((Uni<?>) result).call(() -> invalidation(keyType, id));
-            case "COMPLETION_STAGE":
-                return ((CompletionStage<?>) result).thenCompose(v -> invalidation(keyType, id).replaceWith(v)
-                        .subscribeAsCompletionStage());
-            default:
-                Uni<Void> done = invalidation(keyType, id);
-                if (Context.isOnEventLoopThread()) {
-                    done.subscribe().with(ok -> {
-                    });
-                } else {
-                    done.await().indefinitely();
-                }
-                return result;
-        }
+        return switch (target.method().kind()) {
+            case UNI -> ((Uni<?>) result).call(() -> invalidation(keyType, id));
+            case COMPLETION_STAGE -> ((CompletionStage<?>) result)
+                    .thenCompose(v -> invalidation(keyType, id).replaceWith(v).subscribeAsCompletionStage());
+            case SYNC -> {
+                Blocking.awaitUnlessEventLoop(invalidation(keyType, id), null);
+                yield result;
+            }
+        };
     }
 
     private Uni<Void> invalidation(String keyType, String id) {

@@ -1,18 +1,16 @@
 package io.quarkiverse.gcache.runtime.invalidation;
 
-import java.util.List;
-
+import io.quarkiverse.gcache.runtime.MethodKind;
+import io.quarkiverse.gcache.runtime.keys.IdSource;
 import io.quarkus.runtime.annotations.RecordableConstructor;
 
 /**
  * What the build decided about one {@code @GCacheInvalidate} method.
  *
- * @param parameterTypes binary names of the parameter types, to find the {@code Method} once at startup
- * @param idExtractor generated {@code IdExtractor} class for property-path ids, or {@code null}
- * @param kind {@code SYNC}, {@code UNI} or {@code COMPLETION_STAGE}
+ * @param id the key under which the runtime finds this record; the method's {@link GCacheInvalidateBinding} carries it
+ * @param declaration {@code Class#method}, for messages
  */
-public record InvalidateMethod(String declaringClass, String methodName, List<String> parameterTypes, String keyType,
-        String idExtractor, int idParameter, String kind) {
+public record InvalidateMethod(String id, String declaration, String keyType, MethodKind kind, IdSource idSource) {
 
     @RecordableConstructor
     public InvalidateMethod {

@@ -26,8 +26,9 @@ public final class InvalidationStats {
         return a == null ? 0 : a[layer.ordinal()].sum();
     }
 
-    public Map<String, LongAdder[]> all() {
-        return byKeyType;
+    /** The key types counted so far (every known one from the start). */
+    public java.util.Set<String> keyTypes() {
+        return byKeyType.keySet();
     }
 
     /** A watermark write for {@code keyType} failed; the invalidation waits in the outbox (R18). */

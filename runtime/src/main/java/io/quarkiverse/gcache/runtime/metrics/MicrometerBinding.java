@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.event.Observes;
@@ -70,16 +69,15 @@ public class MicrometerBinding {
             uc.meters(new Meters(registry, p, base, config.metrics().hitSampling()));
         }
         InvalidationStats invalidations = runtime.invalidator().stats();
-        invalidations.all().forEach((keyType, adders) -> {
+        for (String keyType : invalidations.keyTypes()) {
             for (CacheLayer layer : CacheLayer.values()) {
-                LongAdder adder = adders[layer.ordinal()];
-                FunctionCounter.builder(p + ".invalidations", adder, LongAdder::doubleValue)
+                FunctionCounter.builder(p + ".invalidations", invalidations, x -> x.count(keyType, layer))
                         .tags("key_type", keyType, "layer", layer.name()).register(registry);
             }
             // R18: watermark writes that failed (each then waits in the outbox)
             FunctionCounter.builder(p + ".invalidations.failed", invalidations, x -> x.writeFailures(keyType))
                     .tags("key_type", keyType, "layer", CacheLayer.REMOTE.name()).register(registry);
-        });
+        }
         Gauge.builder(p + ".invalidations.pending", runtime.invalidator(), x -> x.outbox().size())
                 .description("Invalidations whose watermark could not be written yet and is being retried (R18)")
                 .register(registry);

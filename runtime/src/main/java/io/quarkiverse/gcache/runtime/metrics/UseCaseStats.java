@@ -2,12 +2,11 @@ package io.quarkiverse.gcache.runtime.metrics;
 
 import java.util.concurrent.atomic.LongAdder;
 
-import io.quarkiverse.gcache.CacheLayer;
-
 /**
  * Counters of one use case, per layer (reference R16). {@link LongAdder}s: contention-free on the hot path, read by the
  * metrics binding, the management endpoint and the Dev UI. All counters are created up front; counting never
- * allocates or looks anything up.
+ * allocates or looks anything up. Every counter is indexed by {@link StatLayer} (a call site holding a
+ * {@code CacheLayer} converts with {@link StatLayer#of}), so writers and readers agree on the layout.
  */
 public final class UseCaseStats {
 
@@ -30,11 +29,11 @@ public final class UseCaseStats {
         return a;
     }
 
-    public void request(CacheLayer layer) {
+    public void request(StatLayer layer) {
         requests[layer.ordinal()].increment();
     }
 
-    public void miss(CacheLayer layer, MissReason reason) {
+    public void miss(StatLayer layer, MissReason reason) {
         misses[layer.ordinal() * MISS_REASONS + reason.ordinal()].increment();
     }
 
@@ -56,10 +55,6 @@ public final class UseCaseStats {
     }
 
     public void disabled(StatLayer layer, DisabledReason reason) {
-        disabled[layer.ordinal() * REASONS + reason.ordinal()].increment();
-    }
-
-    public void disabled(CacheLayer layer, DisabledReason reason) {
         disabled[layer.ordinal() * REASONS + reason.ordinal()].increment();
     }
 

@@ -1,0 +1,38 @@
+package io.quarkiverse.gcache.runtime;
+
+import java.util.function.Consumer;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+
+/**
+ * The one rule for a synchronous API that needs a Redis operation to finish: wait for it, except on a Vert.x event
+ * loop, where waiting would stall every request of that loop (reference R12). There the operation is started and runs
+ * to its end without the caller.
+ */
+public final class Blocking {
+
+    private Blocking() {
+    }
+
+    /**
+     * Runs {@code operation} and waits for it, or, on an event loop, only subscribes to it.
+     *
+     * @param lateFailure receives the failure of an operation nobody waited for; {@code null} to ignore it
+     * @return {@code true} when the caller waited and the operation succeeded; {@code false} when it was only started
+     * @throws RuntimeException the operation's failure, when the caller waited
+     */
+    public static boolean awaitUnlessEventLoop(Uni<?> operation, Consumer<Throwable> lateFailure) {
+        if (Context.isOnEventLoopThread()) {
+            operation.subscribe().with(ok -> {
+            }, failure -> {
+                if (lateFailure != null) {
+                    lateFailure.accept(failure);
+                }
+            });
+            return false;
+        }
+        operation.await().indefinitely();
+        return true;
+    }
+}
