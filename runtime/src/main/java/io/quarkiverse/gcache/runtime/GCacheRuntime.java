@@ -162,6 +162,9 @@ public class GCacheRuntime {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (remote != null) {
+            remote.close();
+        }
         if (subscriber != null) {
             subscriber.stop();
             vertx.cancelTimer(outboxRetries);

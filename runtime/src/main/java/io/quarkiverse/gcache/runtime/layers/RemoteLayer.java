@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -48,11 +49,15 @@ public final class RemoteLayer {
     private final Duration timeout;
     private final long maxValueSize;
     private final RemoteBreaker breaker;
+    private final OperationTimeouts timeouts;
 
     public RemoteLayer(Redis redis, Duration timeout, long maxValueSize) {
         this.redis = redis;
         this.timeout = timeout;
         this.maxValueSize = maxValueSize;
+        RemoteTimeoutException timedOut = new RemoteTimeoutException(timeout); // stackless: one instance serves all
+        this.timeouts = new OperationTimeouts(timeout.toNanos(), OperationTimeouts.tickFor(timeout.toNanos()),
+                System::nanoTime, () -> timedOut, Infrastructure.getDefaultWorkerPool());
         // A probe is itself bounded by the timeout; twice that plus a second is surely "lost".
         this.breaker = new RemoteBreaker(Math.max(1000, timeout.toMillis() * 4), timeout.toMillis() * 2 + 1000,
                 System::nanoTime);
@@ -224,7 +229,12 @@ public final class RemoteLayer {
     }
 
     private <T> Uni<T> bounded(Uni<T> uni) {
-        return uni.ifNoItem().after(timeout).failWith(() -> new RemoteTimeoutException(timeout));
+        return timeouts.bound(uni);
+    }
+
+    /** Stops the timeout sweep (at shutdown). */
+    public void close() {
+        timeouts.close();
     }
 
     /** gcache writes epoch milliseconds as a decimal string; tolerate a fractional part (R17). */
