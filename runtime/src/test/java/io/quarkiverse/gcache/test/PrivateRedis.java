@@ -33,12 +33,13 @@ import java.util.concurrent.locks.LockSupport;
 public final class PrivateRedis {
 
     /*
-     * Port and pid live in system properties, not statics: QuarkusUnitTest loads test classes again in the
-     * application's class loader, and both copies must drive the same server.
+     * Port, pid and container id live in system properties, not statics: QuarkusUnitTest loads test classes again in
+     * the application's class loader, and both copies must drive the same server (a test that stops the server runs
+     * in the application's loader, while the JUnit loader usually started it).
      */
     private static final String PORT = "gcache.test.redis.port";
     private static final String PID = "gcache.test.redis.pid";
-    private static AutoCloseable container;
+    private static final String CONTAINER = "gcache.test.redis.container";
 
     private final int port;
 
@@ -103,7 +104,7 @@ public final class PrivateRedis {
                 throw new IllegalStateException("cannot start redis-server", e);
             }
         } else {
-            container = DockerRedis.start(port);
+            System.setProperty(CONTAINER, DockerRedis.start(port));
         }
     }
 
@@ -115,7 +116,7 @@ public final class PrivateRedis {
     /**
      * SIGKILLs the server, as a crash would: no shutdown, clients see their connections reset. Returns once the process
      * is gone and the port refuses connections; {@link #start()} brings it back on the same port. With the Docker
-     * fallback the container is just stopped, like {@link #stop()}.
+     * fallback the container is killed (SIGKILL to Redis) and removed.
      */
     public void kill() {
         end(true);
@@ -123,9 +124,13 @@ public final class PrivateRedis {
     }
 
     private void end(boolean kill) {
-        String pid = System.getProperty(PID);
+        String pid;
+        String container;
+        synchronized (System.getProperties()) {
+            pid = System.clearProperty(PID);
+            container = System.clearProperty(CONTAINER);
+        }
         if (pid != null) {
-            System.clearProperty(PID);
             ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
                 if (kill) {
                     p.destroyForcibly();
@@ -143,12 +148,7 @@ public final class PrivateRedis {
             });
         }
         if (container != null) {
-            try {
-                container.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            container = null;
+            DockerRedis.stop(container, kill);
         }
     }
 
