@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
@@ -180,32 +182,70 @@ class InvalidationTest {
         assertThat(read("6")).isEqualTo("new");
     }
 
+    /**
+     * R6: with a future buffer, no read that begins after the buffer has ended returns the old value, whatever it found
+     * in LOCAL or REMOTE. The reader is synchronised on its own progress, never on the clock: the invalidation comes
+     * after a random number of its reads, once both use cases hold "old" in Redis, and the round ends once it has done
+     * {@value #READS_AFTER_BUFFER} reads of each kind that began after the buffer, so the check cannot pass for lack of
+     * such reads.
+     */
     @Test
     void raceWithAFutureBufferNeverServesTheOldValueAfterTheBuffer() throws Exception {
         for (int round = 0; round < 10; round++) {
             String id = "b" + round;
             profiles.source.put(id, "old");
             AtomicBoolean stop = new AtomicBoolean();
-            AtomicReference<Long> bufferEnd = new AtomicReference<>(Long.MAX_VALUE);
+            AtomicLong bufferEnd = new AtomicLong(Long.MAX_VALUE);
+            AtomicInteger reads = new AtomicInteger();
+            AtomicInteger localReadsAfter = new AtomicInteger();
+            AtomicInteger remoteReadsAfter = new AtomicInteger();
             AtomicReference<String> violation = new AtomicReference<>();
             CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
                 while (!stop.get()) {
                     long before = System.nanoTime();
-                    String v = ThreadLocalRandom.current().nextBoolean() ? read(id) : readRemote(id);
-                    if (before > bufferEnd.get() && !"new".equals(v)) {
-                        violation.set("read at +" + (before - bufferEnd.get()) / 1_000_000 + " ms returned " + v);
+                    boolean local = ThreadLocalRandom.current().nextBoolean();
+                    String v = local ? read(id) : readRemote(id);
+                    reads.incrementAndGet();
+                    if (before > bufferEnd.get()) {
+                        (local ? localReadsAfter : remoteReadsAfter).incrementAndGet();
+                        if (!"new".equals(v)) {
+                            violation.compareAndSet(null, (local ? "Profile" : "ProfileRemote") + " read at +"
+                                    + (before - bufferEnd.get()) / 1_000_000 + " ms after the buffer returned " + v);
+                        }
                     }
                 }
             });
-            await().pollDelay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(5, 50))).until(() -> true);
+            // the old value is in both use cases, and the reader is somewhere in its loop
+            int readsBefore = ThreadLocalRandom.current().nextInt(1, 30);
+            await().atMost(Duration.ofSeconds(10)).until(() -> failIfDone(reader) && reads.get() >= readsBefore
+                    && exists("{urn:user_id:" + id + "}#Profile") && exists("{urn:user_id:" + id + "}#ProfileRemote"));
+
             profiles.source.put(id, "new");
             gcache.invalidate("user_id", id, Duration.ofMillis(500));
+            // measured after invalidate returned: no earlier than the end of the buffer its watermark carries
             bufferEnd.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500));
-            await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() > bufferEnd.get() + 300_000_000L);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> failIfDone(reader)
+                    && localReadsAfter.get() >= READS_AFTER_BUFFER && remoteReadsAfter.get() >= READS_AFTER_BUFFER);
             stop.set(true);
             reader.get(10, TimeUnit.SECONDS);
+            assertThat(localReadsAfter.get()).as("round " + round + ": Profile reads after the buffer")
+                    .isGreaterThanOrEqualTo(READS_AFTER_BUFFER);
+            assertThat(remoteReadsAfter.get()).as("round " + round + ": ProfileRemote reads after the buffer")
+                    .isGreaterThanOrEqualTo(READS_AFTER_BUFFER);
             assertThat(violation.get()).as("round " + round).isNull();
         }
+    }
+
+    static final int READS_AFTER_BUFFER = 20;
+
+    /** For Awaitility conditions: a reader loop that ended (only by failing, as nothing stopped it) fails the test. */
+    private static boolean failIfDone(CompletableFuture<?> reader) {
+        if (reader.isDone()) {
+            reader.join();
+            throw new AssertionError("the reader stopped on its own");
+        }
+        return true;
     }
 
     @Test
