@@ -1,8 +1,11 @@
 package io.quarkiverse.gcache.test.devui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +13,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,17 +22,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkiverse.gcache.GCacheEnabled;
 import io.quarkiverse.gcache.GCached;
+import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkus.devui.tests.DevUIJsonRPCTest;
 import io.quarkus.test.QuarkusDevModeTest;
 import io.restassured.RestAssured;
 
-/** reference: runtime control: the Dev UI JSON-RPC methods behind the GCache page. */
+/** reference: runtime control: the Dev UI JSON-RPC methods behind the GCache page, against the private Redis. */
 class DevUiJsonRpcTest extends DevUIJsonRPCTest {
 
     @RegisterExtension
     static final QuarkusDevModeTest APP = new QuarkusDevModeTest()
             .withApplicationRoot(jar -> jar.addClasses(Users.class, UsersResource.class)
-                    .addAsResource(new StringAsset("quarkus.redis.devservices.enabled=false\n"), "application.properties"));
+                    .addAsResource(new StringAsset("quarkus.redis.devservices.enabled=false\n"
+                            + "quarkus.redis.hosts=" + PrivateRedis.shared().uri() + "\n"), "application.properties"));
+
+    static final PrivateRedis REDIS = PrivateRedis.shared();
 
     DevUiJsonRpcTest() {
         super("quarkus-gcache");
@@ -36,8 +44,8 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
 
     @Test
     void listsUseCasesWithLiveCounters() throws Exception {
-        RestAssured.get("/users/1").then().statusCode(200);
-        RestAssured.get("/users/1").then().statusCode(200);
+        user("1");
+        user("1");
         JsonNode useCases = executeJsonRPCMethod("getUseCases");
         assertThat(useCases.isArray()).isTrue();
         JsonNode first = useCases.get(0);
@@ -57,17 +65,54 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
         assertThat(cleared.get("local").get("rampSource").asText()).isEqualTo("ANNOTATION");
     }
 
+    /**
+     * The effect of the two RPCs, not their return values: every computation of {@link Users#get} returns a new value,
+     * so a changed value shows that the cache was dropped, an unchanged one that it was kept.
+     */
     @Test
-    void invalidateAndFlush() throws Exception {
-        assertThat(executeJsonRPCMethod("invalidate", Map.of("keyType", "user_id", "id", "1")).asBoolean()).isTrue();
-        assertThat(executeJsonRPCMethod("flushAll").asBoolean()).isTrue();
+    void invalidateDropsOneEntityAndFlushAllEmptiesLocalAndRemote() throws Exception {
+        String ten = user("10");
+        String eleven = user("11");
+        assertThat(user("10")).isEqualTo(ten); // cached
+        await().until(() -> exists("{urn:user_id:10}#DevUser") && exists("{urn:user_id:11}#DevUser"));
+
+        executeJsonRPCMethod("invalidate", Map.of("keyType", "user_id", "id", "10"));
+        assertThat(exists("{urn:user_id:10}#watermark")).isTrue();
+        assertThat(exists("{urn:user_id:11}#watermark")).isFalse();
+        String tenAfterInvalidate = user("10");
+        assertThat(tenAfterInvalidate).startsWith("user-10#").isNotEqualTo(ten); // recomputed
+        assertThat(user("11")).isEqualTo(eleven); // another entity: still cached
+        await().until(() -> exists("{urn:user_id:10}#DevUser")); // the new value, stored after the watermark
+
+        executeJsonRPCMethod("flushAll");
+        await().until(() -> REDIS.call("KEYS", "{urn:user_id:1[01]}*").equals(List.of()));
+        String elevenAfterFlush = user("11");
+        assertThat(elevenAfterFlush).startsWith("user-11#").isNotEqualTo(eleven);
+        assertThat(user("10")).startsWith("user-10#").isNotEqualTo(tenAfterInvalidate);
+        assertThat(user("11")).isEqualTo(elevenAfterFlush); // and caching again
+    }
+
+    /**
+     * GET /users/{id} at {@code test.url}, where the Dev UI client connects too (RestAssured's default port need not
+     * be the application's).
+     */
+    private static String user(String id) {
+        String url = ConfigProvider.getConfig().getValue("test.url", String.class);
+        return RestAssured.get(url + "/users/" + id).then().statusCode(200).extract().asString();
+    }
+
+    private static boolean exists(String key) {
+        return (Long) REDIS.call("EXISTS", key) == 1;
     }
 
     @ApplicationScoped
     public static class Users {
-        @GCached(keyType = "user_id", id = "id", useCase = "DevUser", localTtl = "1m", localRamp = 100)
+        final AtomicInteger computations = new AtomicInteger();
+
+        /** A new value on every computation: {@code user-<id>#<n>}. */
+        @GCached(keyType = "user_id", id = "id", useCase = "DevUser", localTtl = "1m", localRamp = 100, remoteTtl = "10m", remoteRamp = 100)
         public String get(String id) {
-            return "user-" + id;
+            return "user-" + id + "#" + computations.incrementAndGet();
         }
     }
 
