@@ -48,6 +48,8 @@ final class Report {
         }
         StringBuilder md = new StringBuilder();
         md.append("# GCache benchmarks\n\n");
+        md.append(micrometerPresent() ? "Micrometer: present (Prometheus registry; `gcache.*` meters bound).\n\n"
+                : "Micrometer: absent (`benchmarks/run.sh --micrometer` measures with it).\n\n");
         md.append(quick ? "**Smoke run (`--quick`)**: 1 warm-up and 1 measurement iteration of 1 s; rough numbers.\n\n"
                 : "Full run: 3 warm-up iterations of 2 s, 5 measurement iterations of 2 s.\n\n");
         md.append("- date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append('\n');
@@ -140,6 +142,15 @@ final class Report {
             return git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 ? out : "unknown";
         } catch (Exception e) {
             return "unknown";
+        }
+    }
+
+    static boolean micrometerPresent() {
+        try {
+            Class.forName("io.micrometer.core.instrument.MeterRegistry", false, Report.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 }
