@@ -101,8 +101,9 @@ public class DefaultGCache implements GCache {
         boolean tracked = uc == null || uc.keys().tracked();
         String urn = key.urn(runtime.urnPrefix(), tracked);
         boolean removed = false;
-        if (uc != null) {
-            removed = uc.localLayer().remove(urn);
+        String localKey = uc == null ? null : uc.keys().localKeyOf(urn);
+        if (localKey != null) {
+            removed = uc.localLayer().remove(localKey);
         }
         RemoteLayer remote = runtime.remote();
         if (remote != null) {

@@ -76,14 +76,14 @@ public class GCacheRuntime {
     @PostConstruct
     void init() {
         remote = connectRemote();
+        InvalidationLog log = new InvalidationLog(TimeUnit.HOURS.toNanos(1));
         UseCaseFactory factory = new UseCaseFactory(config, providers.isResolvable() ? providers.get() : null,
-                objectMapper);
+                objectMapper, log);
         Map<String, UseCase> all = new LinkedHashMap<>();
         for (CachedMethod m : cachedMethods.methods()) {
             all.put(m.useCase(), factory.create(m));
         }
         useCases = Collections.unmodifiableMap(all);
-        InvalidationLog log = new InvalidationLog(TimeUnit.HOURS.toNanos(1));
         for (UseCase uc : all.values()) {
             Duration ttl = uc.policy(CacheLayer.LOCAL).staticTtl();
             if (ttl != null) {

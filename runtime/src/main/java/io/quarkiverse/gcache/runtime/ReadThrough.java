@@ -157,10 +157,12 @@ final class ReadThrough {
         }
         RemoteBreaker.Permit permit = remoteTtl > 0 ? permit(uc) : null;
         RemoteRead read = null;
+        String fullKey = null;
         if (permit != null) {
             uc.stats().request(StatLayer.REMOTE);
+            fullKey = uc.keys().fullKey(key);
             try {
-                read = remote.read(key, watermarkKey(uc, key)).await().indefinitely();
+                read = remote.read(fullKey, watermarkKey(uc, fullKey)).await().indefinitely();
                 permit.success();
             } catch (Throwable t) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -172,7 +174,7 @@ final class ReadThrough {
                 uc.remoteFailed(t);
             }
             if (read != null) {
-                Object hit = decode(uc, key, read);
+                Object hit = decode(uc, fullKey, read);
                 if (hit != MISS) {
                     fillLocal(uc, claim, hit, localTtl, key, start);
                     uc.meters().get(System.nanoTime() - start);
@@ -193,7 +195,7 @@ final class ReadThrough {
         uc.meters().fallback(m1 - m0);
         fillLocal(uc, claim, value, localTtl, key, start);
         if (read != null) {
-            store(uc, key, value, read, remoteTtl);
+            store(uc, fullKey, value, read, remoteTtl);
         }
         uc.meters().get((m0 - start) + (System.nanoTime() - m1));
         return value;
@@ -297,18 +299,19 @@ final class ReadThrough {
             return proceed(uc, ctx, methodNanos);
         }
         uc.stats().request(StatLayer.REMOTE);
-        return onCallerContext(RemoteLayer.reported(permit, remote.read(key, watermarkKey(uc, key))))
+        String fullKey = uc.keys().fullKey(key);
+        return onCallerContext(RemoteLayer.reported(permit, remote.read(fullKey, watermarkKey(uc, fullKey))))
                 .onItemOrFailure().transformToUni((read, failure) -> {
                     if (failure != null) {
                         uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
                         uc.remoteFailed(failure);
                         return proceed(uc, ctx, methodNanos);
                     }
-                    Object hit = decode(uc, key, read);
+                    Object hit = decode(uc, fullKey, read);
                     if (hit != MISS) {
                         return Uni.createFrom().item(hit);
                     }
-                    return proceed(uc, ctx, methodNanos).invoke(value -> store(uc, key, value, read, remoteTtl));
+                    return proceed(uc, ctx, methodNanos).invoke(value -> store(uc, fullKey, value, read, remoteTtl));
                 });
     }
 
@@ -381,10 +384,10 @@ final class ReadThrough {
         return permit;
     }
 
-    /** The call's key, or {@code null} when building it failed (counted and logged; the call falls back, R10). */
+    /** The call's local key, or {@code null} when building it failed (counted and logged; the call falls back, R10). */
     private static String key(UseCase uc, InvocationContext ctx) {
         try {
-            return uc.keys().build(ctx.getParameters());
+            return uc.keys().localKey(ctx.getParameters());
         } catch (Throwable t) {
             uc.keyFailed(t);
             return null;
@@ -414,8 +417,8 @@ final class ReadThrough {
         if (claim == null) {
             return;
         }
-        LocalEntry entry = new LocalEntry(value, localTtl, Urns.entityOf(key), start);
-        if (invalidations.isStale(entry, uc.keys().tracked())) {
+        LocalEntry entry = new LocalEntry(value, localTtl, uc.keys().idOf(key), start);
+        if (isStale(uc, entry)) {
             uc.localLayer().release(key, claim);
             claim.complete(entry);
         } else {
@@ -425,7 +428,7 @@ final class ReadThrough {
 
     /** Whether a LOCAL entry predates an invalidation this instance knows of (R6a) or a resync (R8a). */
     private boolean isStale(UseCase uc, LocalEntry entry) {
-        return invalidations.isStale(entry, uc.keys().tracked());
+        return invalidations.isStale(entry, uc.keys().tracked(), uc.invalidated());
     }
 
     /** Waits for another caller's computation at most {@code local.wait-timeout}; {@code null} when it is late. */

@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheSerializer;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.metrics.ErrorKind;
@@ -27,6 +28,7 @@ public final class UseCase {
     private final LayerPolicy local;
     private final LayerPolicy remote;
     private final LocalLayer localLayer;
+    private final InvalidationLog.Entities invalidated;
     private final UseCaseStats stats = new UseCaseStats();
     private volatile UseCaseMeters meters = UseCaseMeters.NOOP;
     private final FailureLog keyFailures = new FailureLog("key building");
@@ -36,7 +38,8 @@ public final class UseCase {
     private final FailureLog valueFailures = new FailureLog("REMOTE value check");
 
     public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
-            long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer) {
+            long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer,
+            InvalidationLog.Entities invalidated) {
         this.shape = shape;
         this.name = name;
         this.keyType = keyType;
@@ -48,6 +51,7 @@ public final class UseCase {
         this.local = local;
         this.remote = remote;
         this.localLayer = localLayer;
+        this.invalidated = invalidated;
     }
 
     public String name() {
@@ -90,6 +94,18 @@ public final class UseCase {
 
     public LocalLayer localLayer() {
         return localLayer;
+    }
+
+    /** The full keys LOCAL holds (a snapshot, for the management views and tests). */
+    public java.util.Set<String> localKeys() {
+        java.util.Set<String> full = new java.util.TreeSet<>();
+        localLayer.keys().forEach(k -> full.add(keys.fullKey(k)));
+        return full;
+    }
+
+    /** The invalidations this instance knows of for this use case's key type (R6a). */
+    public InvalidationLog.Entities invalidated() {
+        return invalidated;
     }
 
     public UseCaseStats stats() {

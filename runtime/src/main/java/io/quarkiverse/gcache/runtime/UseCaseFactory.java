@@ -14,6 +14,7 @@ import io.quarkiverse.gcache.GCacheKeyAdapter;
 import io.quarkiverse.gcache.GCacheSerializer;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
 import io.quarkiverse.gcache.runtime.keys.IdSource;
 import io.quarkiverse.gcache.runtime.keys.KeyArg;
@@ -37,8 +38,12 @@ final class UseCaseFactory {
     private final GCacheConfigProvider provider;
     private final JsonSerializer json;
 
-    UseCaseFactory(GCacheConfig config, GCacheConfigProvider provider, ObjectMapper applicationMapper) {
+    private final InvalidationLog log;
+
+    UseCaseFactory(GCacheConfig config, GCacheConfigProvider provider, ObjectMapper applicationMapper,
+            InvalidationLog log) {
         this.config = config;
+        this.log = log;
         this.provider = provider;
         this.json = new JsonSerializer(withValueModules(applicationMapper));
     }
@@ -56,7 +61,8 @@ final class UseCaseFactory {
         Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
         GCacheSerializer serializer = m.serializer() == null ? json : instance(m.serializer(), GCacheSerializer.class);
         return new UseCase(m.useCase(), m.keyType(), m.declaration(), m.kind(), keys, valueType,
-                m.valueShape(), serializer, local, remotePolicy, new LocalLayer(config.local().maximumSize()));
+                m.valueShape(), serializer, local, remotePolicy,
+                new LocalLayer(config.local().maximumSize(), keys.keyIsId()), log.of(m.keyType()));
     }
 
     /**

@@ -119,7 +119,7 @@ class InvalidationFloodTest {
                 out.flush();
                 batches.release();
                 if (sample != null) {
-                    String key = uc.keys().build(new Object[] { sample });
+                    String key = uc.keys().localKey(new Object[] { sample });
                     long published = System.nanoTime();
                     await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofNanos(200_000))
                             .until(() -> uc.localLayer().get(key) == null);

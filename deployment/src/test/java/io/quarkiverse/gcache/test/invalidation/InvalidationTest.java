@@ -287,8 +287,8 @@ class InvalidationTest {
         profiles.source.put("7", "new");
         // What instance B publishes when it invalidates user 7 (its watermark write is not needed for LOCAL)
         REDIS.call("PUBLISH", runtime.invalidator().channel(), "other-instance|0|user_id|{urn:user_id:7}");
-        await().until(() -> !runtime.useCase("Profile").localLayer().keys().contains("{urn:user_id:7}#Profile"));
-        assertThat(runtime.useCase("Profile").localLayer().keys()).containsOnly("{urn:user_id:70}#Profile");
+        await().until(() -> !runtime.useCase("Profile").localKeys().contains("{urn:user_id:7}#Profile"));
+        assertThat(runtime.useCase("Profile").localKeys()).containsOnly("{urn:user_id:70}#Profile");
         REDIS.call("DEL", "{urn:user_id:7}#Profile");
         assertThat(read("7")).isEqualTo("new");
     }
@@ -332,7 +332,7 @@ class InvalidationTest {
         assertThat(gcache.delete(GCacheKey.of("user_id", "10", "Profile"))).isTrue();
         assertThat(exists("{urn:user_id:10}#Profile")).isFalse();
         assertThat(exists("{urn:user_id:11}#Profile")).isTrue();
-        assertThat(runtime.useCase("Profile").localLayer().keys()).containsOnly("{urn:user_id:11}#Profile");
+        assertThat(runtime.useCase("Profile").localKeys()).containsOnly("{urn:user_id:11}#Profile");
         assertThat(gcache.delete(GCacheKey.of("user_id", "10", "Profile"))).isFalse();
     }
 

@@ -24,15 +24,18 @@ import io.quarkiverse.gcache.runtime.layers.LocalEntry;
  * older than the floor, and only under a flood larger than the capacity. {@link #invalidateAll()} raises a second
  * floor, for tracked use cases only, to now (a resync after a subscription gap, R8a).
  * <p>
- * Concurrency: lock-free. {@link #isStale} reads one volatile field and, when the log is not empty, does one hash
- * lookup. Pruning is done by one thread at a time; others skip it.
+ * Entries are kept per key type ({@link Entities}), keyed by the escaped id, so a use case holds the map of its own
+ * key type and a LOCAL hit checks its entry without building the entity's name.
+ * <p>
+ * Concurrency: lock-free. {@link #isStale} reads two volatile fields and, when its key type has entries, does one
+ * hash lookup; it allocates nothing. Pruning is done by one thread at a time; others skip it.
  */
 public final class InvalidationLog {
 
     /** Live entries beyond which the floor takes over; ~100 bytes each. */
     public static final int DEFAULT_CAPACITY = 100_000;
 
-    private final ConcurrentHashMap<String, Long> invalidUntil = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entities> byKeyType = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Record> arrivals = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean pruning = new AtomicBoolean();
@@ -56,12 +59,29 @@ public final class InvalidationLog {
         this.trackedFloor = floor;
     }
 
-    /** Records that values of {@code entity} computed from now until {@code bufferNanos} from now are stale. */
-    public void record(String entity, long bufferNanos) {
+    /**
+     * The invalidations of one key type: escaped id to the instant until which computed values are stale. Use cases
+     * get theirs once, at startup.
+     */
+    public static final class Entities {
+        final ConcurrentHashMap<String, Long> invalidUntil = new ConcurrentHashMap<>();
+    }
+
+    /** The entries of {@code keyType}, created on first use. */
+    public Entities of(String keyType) {
+        return byKeyType.computeIfAbsent(keyType, k -> new Entities());
+    }
+
+    /**
+     * Records that values of the entity {@code keyType}/{@code id} (escaped) computed from now until
+     * {@code bufferNanos} from now are stale.
+     */
+    public void record(String keyType, String id, long bufferNanos) {
         long now = clock.getAsLong();
         long until = now + Math.max(0, bufferNanos);
-        invalidUntil.merge(entity, until, (a, b) -> a - b >= 0 ? a : b);
-        arrivals.add(new Record(entity, until));
+        Entities entities = of(keyType);
+        entities.invalidUntil.merge(id, until, (a, b) -> a - b >= 0 ? a : b);
+        arrivals.add(new Record(entities, id, until));
         queued.incrementAndGet();
         prune(now);
     }
@@ -74,15 +94,18 @@ public final class InvalidationLog {
         }
     }
 
-    /** @param tracked whether the entry's use case is tracked for invalidation */
-    public boolean isStale(LocalEntry entry, boolean tracked) {
+    /**
+     * @param tracked whether the entry's use case is tracked for invalidation
+     * @param entities the invalidations of the entry's key type ({@link #of})
+     */
+    public boolean isStale(LocalEntry entry, boolean tracked, Entities entities) {
         if (entry.startNanos() - floor <= 0 || (tracked && entry.startNanos() - trackedFloor <= 0)) {
             return true;
         }
-        if (invalidUntil.isEmpty()) {
+        if (entities.invalidUntil.isEmpty()) {
             return false;
         }
-        Long until = invalidUntil.get(entry.entity());
+        Long until = entities.invalidUntil.get(entry.id());
         return until != null && entry.startNanos() - until <= 0;
     }
 
@@ -92,7 +115,11 @@ public final class InvalidationLog {
 
     /** Entries currently remembered one by one. */
     public int size() {
-        return invalidUntil.size();
+        int size = 0;
+        for (Entities e : byKeyType.values()) {
+            size += e.invalidUntil.size();
+        }
+        return size;
     }
 
     private void prune(long now) {
@@ -109,7 +136,7 @@ public final class InvalidationLog {
                 }
                 arrivals.poll(); // only this thread polls, so this is head
                 queued.decrementAndGet();
-                invalidUntil.remove(head.entity, head.until); // unless a later invalidation superseded it
+                head.entities.invalidUntil.remove(head.id, head.until); // unless a later invalidation superseded it
                 if (!expired) {
                     raiseFloor(head.until);
                 }
@@ -126,6 +153,6 @@ public final class InvalidationLog {
         }
     }
 
-    private record Record(String entity, long until) {
+    private record Record(Entities entities, String id, long until) {
     }
 }

@@ -237,9 +237,15 @@ public final class Invalidator {
     }
 
     private void dropLocal(String keyType, String entity, long bufferMillis) {
-        log.record(entity, TimeUnit.MILLISECONDS.toNanos(bufferMillis));
+        // LOCAL knows entities by key type and escaped id: "{<prefix>:<keyType>:<id>}" -> "<id>"
+        String head = "{" + prefix + ":" + Urns.escape(keyType) + ":";
+        if (!entity.startsWith(head) || !entity.endsWith("}")) {
+            throw new IllegalArgumentException("not an entity of key type " + keyType + ": " + entity);
+        }
+        String id = entity.substring(head.length(), entity.length() - 1);
+        log.record(keyType, id, TimeUnit.MILLISECONDS.toNanos(bufferMillis));
         for (UseCase uc : byKeyType.getOrDefault(keyType, List.of())) {
-            uc.localLayer().invalidateEntity(entity);
+            uc.localLayer().invalidateEntity(id);
         }
     }
 

@@ -3,10 +3,14 @@ package io.quarkiverse.gcache.runtime.keys;
 import io.quarkiverse.gcache.GCacheKeyAdapter;
 
 /**
- * Builds the URN of one call of one use case (reference rules R4, R5) from what the build recorded: the id extractor
- * and the key arguments, already sorted by name. Immutable and thread-safe. The constant parts are joined once;
- * a key without arguments whose id needs no escaping is one concatenation, allocating only the result (the key is
- * most of what a LOCAL hit allocates).
+ * Builds the keys of one use case (reference rules R4, R5) from what the build recorded: the id extractor and the
+ * key arguments, already sorted by name. Immutable and thread-safe.
+ * <p>
+ * Two forms. The <em>local key</em> is what varies between calls: the escaped id, then {@code ?arg=value&...} when
+ * the use case has arguments. Each use case has its own LOCAL layer, so the constant parts (prefix, key type, use
+ * case) would only repeat there: a LOCAL hit builds the local key only, which for a {@code String} id that needs no
+ * escaping is the caller's own string (no allocation). The <em>full key</em> is the URN of R4, built from the local
+ * key when REMOTE is used: {@code {urn:user_id:7}?page=2#UseCase}.
  */
 public final class KeyBuilder {
 
@@ -37,19 +41,63 @@ public final class KeyBuilder {
         this.tail = entityEnd + suffix;
     }
 
-    public String build(Object[] params) {
+    /** The local key of a call: the escaped id, then the arguments if the use case has any. */
+    public String localKey(Object[] params) {
         String escapedId = Urns.escape(KeyValues.toKeyString(id.extract(params)));
         if (argNames.length == 0) {
-            return head + escapedId + tail;
+            return escapedId;
         }
-        StringBuilder sb = new StringBuilder(sizeHint).append(head).append(escapedId).append(entityEnd);
+        StringBuilder sb = new StringBuilder(escapedId.length() + 16 * argNames.length).append(escapedId);
         for (int i = 0; i < argNames.length; i++) {
             sb.append(i == 0 ? '?' : '&');
             Object v = params[argIndexes[i]];
             GCacheKeyAdapter<Object> adapter = adapters[i];
             Urns.appendArg(sb, argNames[i], KeyValues.toKeyString(adapter == null ? v : adapter.toKey(v)));
         }
-        return sb.append(suffix).toString();
+        return sb.toString();
+    }
+
+    /** The full key (URN) of a local key. */
+    public String fullKey(String localKey) {
+        if (argNames.length == 0) {
+            return head + localKey + tail;
+        }
+        int query = localKey.indexOf('?'); // the id is escaped: its first raw '?' starts the arguments
+        return new StringBuilder(sizeHint + localKey.length()).append(head).append(localKey, 0, query)
+                .append(entityEnd).append(localKey, query, localKey.length()).append(suffix).toString();
+    }
+
+    /** The full key of a call: {@code fullKey(localKey(params))}. */
+    public String build(Object[] params) {
+        return fullKey(localKey(params));
+    }
+
+    /** The escaped id of a local key: the key itself when the use case has no arguments. */
+    public String idOf(String localKey) {
+        return argNames.length == 0 ? localKey : localKey.substring(0, localKey.indexOf('?'));
+    }
+
+    /** Whether local keys are the escaped id alone (no arguments): one key per entity. */
+    public boolean keyIsId() {
+        return argNames.length == 0;
+    }
+
+    /** The local key of a full key of this use case, or {@code null} when it is not one. */
+    public String localKeyOf(String fullKey) {
+        if (!fullKey.startsWith(head) || !fullKey.endsWith(suffix)) {
+            return null;
+        }
+        String middle = fullKey.substring(head.length(), fullKey.length() - suffix.length());
+        if (argNames.length == 0) {
+            return middle.endsWith(entityEnd) && middle.indexOf('?') < 0
+                    ? middle.substring(0, middle.length() - entityEnd.length())
+                    : null;
+        }
+        int query = middle.indexOf('?');
+        if (query < entityEnd.length() || !middle.startsWith(entityEnd, query - entityEnd.length())) {
+            return null;
+        }
+        return middle.substring(0, query - entityEnd.length()) + middle.substring(query);
     }
 
     public boolean tracked() {

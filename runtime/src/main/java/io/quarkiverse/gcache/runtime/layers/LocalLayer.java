@@ -10,8 +10,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 
-import io.quarkiverse.gcache.runtime.keys.Urns;
-
 /**
  * The LOCAL layer of one use case: a bounded Caffeine cache of completed values, whose entries each carry the TTL
  * that was in force when they were computed, so a TTL changed at run time applies to new entries without
@@ -30,14 +28,23 @@ public final class LocalLayer {
     private final Cache<String, LocalEntry> cache;
     private final ConcurrentHashMap<String, CompletableFuture<LocalEntry>> inFlight = new ConcurrentHashMap<>();
     /**
-     * Keys per entity, so an invalidation touches only that entity's entries (R8) instead of scanning. The value is
-     * the key itself while the entity has one (the common case: one use case, no arguments), a set beyond that: a
-     * set per entity cost ~200 bytes per entry. Values are only read or changed under the map's per-bin lock
-     * ({@code compute}, {@code remove}), so the sets need no synchronisation of their own.
+     * Keys are local keys ({@code KeyBuilder#localKey}): the escaped id, then the arguments if any. Without arguments
+     * the key is the entity id, so an invalidation removes it directly and no index exists.
+     */
+    private final boolean keyIsId;
+    /**
+     * With key arguments: the keys of each entity (escaped id), so an invalidation touches only that entity's entries
+     * (R8) instead of scanning. The value is the key itself while the entity has one, a set beyond that. Values are
+     * only read or changed under the map's per-bin lock ({@code compute}, {@code remove}), so the sets need no
+     * synchronisation of their own.
      */
     private final ConcurrentHashMap<String, Object> keysByEntity = new ConcurrentHashMap<>();
 
-    public LocalLayer(long maximumSize) {
+    /**
+     * @param keyIsId whether keys are the escaped id alone (a use case without key arguments)
+     */
+    public LocalLayer(long maximumSize, boolean keyIsId) {
+        this.keyIsId = keyIsId;
         this.cache = Caffeine.newBuilder()
                 // Maintenance (eviction to maximumSize) on the calling threads: on the common pool it lags under load
                 // on small machines, and the bound was exceeded three-fold. The cost is amortised and small.
@@ -45,20 +52,20 @@ public final class LocalLayer {
                 .maximumSize(maximumSize)
                 .expireAfter(new PerEntryTtl())
                 .removalListener((String key, LocalEntry entry, RemovalCause cause) -> {
-                    if (entry != null && cause != RemovalCause.REPLACED) {
-                        unindex(entry.entity(), key);
+                    if (!keyIsId && entry != null && cause != RemovalCause.REPLACED) {
+                        unindex(entry.id(), key);
                     }
                 })
                 .build();
     }
 
     /**
-     * Records that {@code key} holds a value of {@code entity}. Called after the entry is stored; an entry stored
+     * Records that {@code key} holds a value of entity {@code id}. Called after the entry is stored; an entry stored
      * while its entity is being invalidated may be missed here, which the invalidation log covers (it is stale).
      */
     @SuppressWarnings("unchecked")
-    private void index(String key, String entity) {
-        keysByEntity.compute(entity, (e, keys) -> {
+    private void index(String key, String id) {
+        keysByEntity.compute(id, (e, keys) -> {
             if (keys == null || keys.equals(key)) {
                 return key;
             }
@@ -74,16 +81,19 @@ public final class LocalLayer {
     }
 
     /**
-     * Drops every entry of {@code entity}, and ends the claims of its computations under way, so that callers from
-     * now on compute afresh instead of waiting for a value that began before the invalidation (R6a); returns how
-     * many entries it had.
+     * Drops every entry of the entity {@code id} (escaped), and ends the claims of its computations under way, so
+     * that callers from now on compute afresh instead of waiting for a value that began before the invalidation
+     * (R6a); returns how many entries it had.
      */
     @SuppressWarnings("unchecked")
-    public int invalidateEntity(String entity) {
+    public int invalidateEntity(String id) {
         if (!inFlight.isEmpty()) {
-            inFlight.keySet().removeIf(key -> Urns.isKeyOf(key, entity)); // only computations under way: few
+            inFlight.keySet().removeIf(key -> isKeyOf(key, id)); // only computations under way: few
         }
-        Object keys = keysByEntity.remove(entity);
+        if (keyIsId) {
+            return cache.asMap().remove(id) == null ? 0 : 1;
+        }
+        Object keys = keysByEntity.remove(id);
         if (keys == null) {
             return 0;
         }
@@ -98,9 +108,14 @@ public final class LocalLayer {
         return set.size();
     }
 
+    /** Whether a local key belongs to the entity {@code id}: it is the id, or the id followed by arguments. */
+    static boolean isKeyOf(String localKey, String id) {
+        return localKey.startsWith(id) && (localKey.length() == id.length() || localKey.charAt(id.length()) == '?');
+    }
+
     @SuppressWarnings("unchecked")
-    private void unindex(String entity, String key) {
-        keysByEntity.computeIfPresent(entity, (e, keys) -> {
+    private void unindex(String id, String key) {
+        keysByEntity.computeIfPresent(id, (e, keys) -> {
             if (keys instanceof String single) {
                 return single.equals(key) ? null : single;
             }
@@ -126,7 +141,9 @@ public final class LocalLayer {
     /** Stores the claimed computation's entry, indexes it, ends the claim and hands the entry to its waiters. */
     public void fill(String key, CompletableFuture<LocalEntry> claim, LocalEntry entry) {
         cache.put(key, entry);
-        index(key, entry.entity());
+        if (!keyIsId) {
+            index(key, entry.id());
+        }
         inFlight.remove(key, claim);
         claim.complete(entry);
     }
@@ -146,7 +163,7 @@ public final class LocalLayer {
         return cache.asMap().remove(key) != null;
     }
 
-    /** The keys held, for tests and tools. */
+    /** The local keys held: a live, weakly consistent view (for the management views and tests). */
     public java.util.Set<String> keys() {
         return cache.asMap().keySet();
     }
