@@ -33,10 +33,21 @@ public class GCachedInterceptor {
      */
     private final ConcurrentHashMap<Method, UseCase> byMethod = new ConcurrentHashMap<>();
 
+    /**
+     * The first method this instance served, with its use case. ArC creates interceptor instances per intercepted
+     * bean and passes the same {@code Method} instance on every call, so for a bean with one cached method (the
+     * common case) finding the use case is an identity comparison. Set once: other methods use {@link #byMethod}.
+     */
+    private volatile MethodUseCase first;
+
+    private record MethodUseCase(Method method, UseCase useCase) {
+    }
+
     @AroundInvoke
     Object intercept(InvocationContext ctx) throws Exception {
         Method method = ctx.getMethod();
-        UseCase useCase = byMethod.get(method);
+        MethodUseCase f = first;
+        UseCase useCase = f != null && f.method() == method ? f.useCase() : byMethod.get(method);
         if (useCase == null) {
             GCachedBinding binding = ctx.getInterceptorBinding(GCachedBinding.class);
             useCase = binding == null ? null : runtime.useCase(binding.useCase());
@@ -44,6 +55,9 @@ public class GCachedInterceptor {
                 return ctx.proceed();
             }
             byMethod.putIfAbsent(method, useCase);
+            if (first == null) {
+                first = new MethodUseCase(method, useCase);
+            }
         }
         if (!EnableScopes.isEnabled()) {
             useCase.stats().disabled(StatLayer.GLOBAL, DisabledReason.CONTEXT);
