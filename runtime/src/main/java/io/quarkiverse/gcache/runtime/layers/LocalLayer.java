@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
  * The LOCAL layer of one use case: a bounded Caffeine cache of completed values, whose entries each carry the TTL
@@ -44,8 +45,14 @@ public final class LocalLayer {
      * @param keyIsId whether keys are the escaped id alone (a use case without key arguments)
      */
     public LocalLayer(long maximumSize, boolean keyIsId) {
+        this(maximumSize, keyIsId, Ticker.systemTicker());
+    }
+
+    /** @param ticker the clock of TTLs (tests advance it by hand) */
+    LocalLayer(long maximumSize, boolean keyIsId, Ticker ticker) {
         this.keyIsId = keyIsId;
         this.cache = Caffeine.newBuilder()
+                .ticker(ticker)
                 // Maintenance (eviction to maximumSize) on the calling threads: on the common pool it lags under load
                 // on small machines, and the bound was exceeded three-fold. The cost is amortised and small.
                 .executor(Runnable::run)
@@ -133,6 +140,14 @@ public final class LocalLayer {
     /**
      * Claims {@code key} for computation: returns {@code null} when {@code claim} was installed (the caller
      * computes, then {@link #fill}s or {@link #release}s it), or the future of the computation already under way.
+     * <p>
+     * <b>Caller obligation:</b> a caller whose claim was installed (this method returned {@code null}) must end it on
+     * every path, including exceptions: either {@link #fill} it, or {@link #release} it and then complete
+     * {@code claim} itself, normally or exceptionally, since {@code release} does not complete it and its waiters
+     * are waiting on it. A claim that is never ended strands its key: later misses find it and wait (until
+     * {@code local.wait-timeout}, R11a), then compute without filling LOCAL, until the entity is invalidated or LOCAL
+     * is cleared. {@link #invalidateEntity} and {@link #clear} end claims but complete none: their waiters still
+     * depend on the caller that claimed.
      */
     public CompletableFuture<LocalEntry> claim(String key, CompletableFuture<LocalEntry> claim) {
         return inFlight.putIfAbsent(key, claim);
@@ -177,6 +192,11 @@ public final class LocalLayer {
 
     public long size() {
         return cache.estimatedSize();
+    }
+
+    /** Runs pending maintenance now (expired entries leave the cache and the index), for tests. */
+    void cleanUp() {
+        cache.cleanUp();
     }
 
     private static final class PerEntryTtl implements Expiry<String, LocalEntry> {

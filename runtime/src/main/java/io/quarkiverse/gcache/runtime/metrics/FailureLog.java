@@ -3,6 +3,7 @@ package io.quarkiverse.gcache.runtime.metrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
@@ -22,9 +23,16 @@ public final class FailureLog {
     private final String what;
     private final AtomicLong nextAllowed = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder suppressed = new LongAdder();
+    private final LongSupplier clock;
 
     public FailureLog(String what) {
+        this(what, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, compared by difference like {@link System#nanoTime()} */
+    FailureLog(String what, LongSupplier clock) {
         this.what = what;
+        this.clock = clock;
     }
 
     /** The latest failure logged or suppressed, or {@code null}. */
@@ -58,7 +66,7 @@ public final class FailureLog {
     }
 
     private boolean allowed() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long next = nextAllowed.get();
         if ((next != Long.MIN_VALUE && now - next < 0) || !nextAllowed.compareAndSet(next, now + INTERVAL_NANOS)) {
             suppressed.increment();
