@@ -1,0 +1,250 @@
+package io.quarkiverse.gcache.runtime.invalidation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.gcache.runtime.layers.LocalEntry;
+
+/**
+ * The LOCAL side of R6a (a value whose computation began before its entity's latest invalidation is stale), R8 (an
+ * invalidation flood stays bounded without ever serving a stale value) and R8a (a resync makes every tracked value
+ * computed before it stale), on an injected nanosecond clock.
+ */
+class InvalidationLogTest {
+
+    static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    static final long RETENTION = 60 * SECOND;
+    static final String USER_1 = "{urn:user_id:1}";
+    static final String USER_2 = "{urn:user_id:2}";
+
+    final AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(5));
+    InvalidationLog log = new InvalidationLog(RETENTION, 1000, now::get);
+
+    void advance(long nanos) {
+        now.addAndGet(nanos);
+    }
+
+    /** An entry of {@code entity} whose computation began {@code ago} nanoseconds before now. */
+    LocalEntry startedAgo(String entity, long ago) {
+        return new LocalEntry("v", RETENTION, entity, now.get() - ago);
+    }
+
+    LocalEntry startedIn(String entity, long in) {
+        return startedAgo(entity, -in);
+    }
+
+    @Test
+    void nothingIsStaleBeforeAnyInvalidation() {
+        advance(SECOND);
+        assertThat(log.isStale(startedAgo(USER_1, 0), true)).isFalse();
+        assertThat(log.isStale(startedAgo(USER_1, SECOND - 1), true)).isFalse();
+        assertThat(log.size()).isZero();
+    }
+
+    /** Nothing computed before this instance existed can be in its LOCAL layer: such a start is stale. */
+    @Test
+    void valuesDatedBeforeTheLogExistedAreStale() {
+        assertThat(log.isStale(startedAgo(USER_1, 1), false)).isTrue();
+        assertThat(log.isStale(startedAgo(USER_1, 0), false)).isFalse();
+    }
+
+    /** R6a: the race of a computation that began before the invalidation and stores its old value after it. */
+    @Test
+    void valuesComputedUpToTheInvalidationAreStaleLaterOnesAreNot() {
+        advance(10 * SECOND);
+        LocalEntry before = startedAgo(USER_1, SECOND);
+        LocalEntry same = startedAgo(USER_1, 0);
+        log.record(USER_1, 0);
+        advance(1);
+        LocalEntry after = startedAgo(USER_1, 0);
+        assertThat(log.isStale(before, false)).isTrue();
+        assertThat(log.isStale(same, false)).as("at the invalidation's instant").isTrue();
+        assertThat(log.isStale(after, false)).isFalse();
+        assertThat(log.isStale(after, true)).isFalse();
+    }
+
+    @Test
+    void onlyTheInvalidatedEntityIsStale() {
+        advance(SECOND);
+        LocalEntry other = startedAgo(USER_2, SECOND / 2);
+        LocalEntry lookalike = startedAgo("{urn:user_id:12}", SECOND / 2);
+        log.record(USER_1, 0);
+        assertThat(log.isStale(startedAgo(USER_1, SECOND / 2), true)).isTrue();
+        assertThat(log.isStale(other, true)).isFalse();
+        assertThat(log.isStale(lookalike, true)).isFalse();
+    }
+
+    /** A future buffer covers values computed until that long after the invalidation. */
+    @Test
+    void theFutureBufferExtendsStaleness() {
+        log.record(USER_1, 5 * SECOND);
+        assertThat(log.isStale(startedIn(USER_1, 5 * SECOND), false)).isTrue();
+        assertThat(log.isStale(startedIn(USER_1, 5 * SECOND + 1), false)).isFalse();
+    }
+
+    @Test
+    void aNegativeBufferCountsAsNone() {
+        advance(SECOND);
+        log.record(USER_1, -SECOND);
+        assertThat(log.isStale(startedAgo(USER_1, 0), false)).isTrue();
+        assertThat(log.isStale(startedAgo(USER_1, SECOND / 2), false)).isTrue();
+    }
+
+    /** A later invalidation with a shorter buffer must not shorten an earlier, longer one. */
+    @Test
+    void theLatestUntilWins() {
+        log.record(USER_1, 10 * SECOND);
+        advance(SECOND);
+        log.record(USER_1, 0);
+        assertThat(log.isStale(startedIn(USER_1, 8 * SECOND), false)).isTrue();
+        advance(20 * SECOND);
+        log.record(USER_1, 0);
+        assertThat(log.isStale(startedAgo(USER_1, 0), false)).isTrue();
+        assertThat(log.size()).isEqualTo(1);
+    }
+
+    /** R8a: after a subscription gap, every value of a tracked use case computed until now is stale. */
+    @Test
+    void invalidateAllIsAFloorForTrackedUseCasesOnly() {
+        advance(SECOND);
+        LocalEntry before = startedAgo(USER_1, SECOND / 2);
+        log.invalidateAll();
+        assertThat(log.isStale(before, true)).isTrue();
+        assertThat(log.isStale(startedAgo(USER_2, 0), true)).as("computed at the resync").isTrue();
+        assertThat(log.isStale(before, false)).as("untracked use cases do not depend on broadcasts").isFalse();
+        advance(1);
+        assertThat(log.isStale(startedAgo(USER_1, 0), true)).isFalse();
+        assertThat(log.size()).isZero();
+    }
+
+    @Test
+    void invalidateAllNeverMovesTheFloorBack() {
+        advance(SECOND);
+        log.invalidateAll();
+        LocalEntry atResync = startedAgo(USER_1, 0);
+        now.addAndGet(-SECOND / 2); // a clock read that lost a race: earlier than the last resync
+        log.invalidateAll();
+        assertThat(log.isStale(atResync, true)).isTrue();
+    }
+
+    /** Past retention, every value computed before an invalidation has expired anyway: the entry is forgotten. */
+    @Test
+    void entriesAreForgottenAfterRetention() {
+        advance(SECOND);
+        log.record(USER_1, 0);
+        LocalEntry old = startedAgo(USER_1, 0);
+        advance(RETENTION);
+        log.record(USER_2, 0); // pruning happens on record
+        assertThat(log.size()).as("kept until retention has fully passed").isEqualTo(2);
+        assertThat(log.isStale(old, false)).isTrue();
+        advance(1);
+        log.record(USER_2, 0);
+        assertThat(log.size()).isEqualTo(1);
+        assertThat(log.isStale(old, false)).as("forgotten, and no floor raised").isFalse();
+        assertThat(log.isStale(startedAgo(USER_1, 0), false)).isFalse();
+    }
+
+    /** Retention is measured from the end of the buffer: the entry must outlive every value it makes stale. */
+    @Test
+    void retentionCountsFromTheEndOfTheBuffer() {
+        log.record(USER_1, 10 * SECOND);
+        advance(RETENTION + 5 * SECOND);
+        log.record(USER_2, 0);
+        assertThat(log.size()).isEqualTo(2);
+        advance(5 * SECOND + 1);
+        log.record(USER_2, 0);
+        assertThat(log.size()).isEqualTo(1);
+    }
+
+    /** Retention follows the longest LOCAL TTL, and a shorter TTL never shrinks it. */
+    @Test
+    void retentionOnlyGrows() {
+        log.retention(2 * RETENTION);
+        log.retention(SECOND);
+        log.record(USER_1, 0);
+        advance(2 * RETENTION);
+        log.record(USER_2, 0);
+        assertThat(log.size()).isEqualTo(2);
+        advance(1);
+        log.record(USER_2, 0);
+        assertThat(log.size()).isEqualTo(1);
+    }
+
+    /** Pruning an old record of an entity must not forget a later invalidation of the same entity. */
+    @Test
+    void pruningKeepsALaterInvalidationOfTheSameEntity() {
+        log.record(USER_1, 0);
+        advance(RETENTION / 2);
+        log.record(USER_1, 0);
+        LocalEntry beforeSecond = startedAgo(USER_1, 1);
+        advance(RETENTION / 2 + 1);
+        log.record(USER_2, 0); // drops the first record of USER_1
+        assertThat(log.size()).isEqualTo(2);
+        assertThat(log.isStale(beforeSecond, false)).isTrue();
+    }
+
+    /**
+     * R8 flood: beyond capacity the oldest entry is forgotten and the floor rises to its time, so every value computed
+     * until then is stale, whatever its entity: forgetting costs hits, never correctness.
+     */
+    @Test
+    void overflowRaisesTheFloorInsteadOfForgettingSilently() {
+        log = new InvalidationLog(RETENTION, 3, now::get);
+        advance(SECOND);
+        LocalEntry neverInvalidated = startedAgo("{urn:user_id:99}", 0);
+        log.record("{urn:user_id:a}", 0);
+        LocalEntry ofA = startedAgo("{urn:user_id:a}", 0);
+        advance(SECOND);
+        LocalEntry betweenAAndB = startedAgo("{urn:user_id:99}", 0);
+        log.record("{urn:user_id:b}", 0);
+        advance(SECOND);
+        log.record("{urn:user_id:c}", 0);
+        assertThat(log.size()).isEqualTo(3);
+        assertThat(log.isStale(neverInvalidated, false)).isFalse();
+
+        advance(SECOND);
+        log.record("{urn:user_id:d}", 0);
+        assertThat(log.size()).as("bounded").isEqualTo(3);
+        assertThat(log.isStale(ofA, false)).as("a's entry is gone, the floor covers it").isTrue();
+        assertThat(log.isStale(neverInvalidated, false)).as("floor: at or before a's invalidation").isTrue();
+        assertThat(log.isStale(neverInvalidated, true)).isTrue();
+        assertThat(log.isStale(betweenAAndB, false)).as("after the floor").isFalse();
+        assertThat(log.isStale(startedAgo("{urn:user_id:b}", 2 * SECOND), false)).as("b is still remembered").isTrue();
+        assertThat(log.isStale(startedAgo("{urn:user_id:b}", 2 * SECOND - 1), false)).isFalse();
+    }
+
+    @Test
+    void aLargeFloodStaysWithinCapacity() {
+        log = new InvalidationLog(RETENTION, 100, now::get);
+        for (int i = 0; i < 10_000; i++) {
+            advance(1000);
+            log.record("{urn:user_id:" + i + "}", 0);
+        }
+        assertThat(log.size()).isEqualTo(100);
+        assertThat(log.isStale(startedAgo("{urn:user_id:9999}", 0), false)).isTrue();
+        assertThat(log.isStale(startedAgo("{urn:user_id:0}", 0), false)).as("forgotten, but long after the floor")
+                .isFalse();
+        // older than the 100 remembered: only the floor makes it stale
+        assertThat(log.isStale(startedAgo("{urn:user_id:9899}", 100 * 1000), false)).isTrue();
+        assertThat(log.isStale(startedAgo("{urn:user_id:9899}", 100 * 1000 - 1), false)).isFalse();
+    }
+
+    /** The clock is compared by difference, so a nanoTime near overflow behaves like any other. */
+    @Test
+    void survivesClockOverflow() {
+        now.set(Long.MAX_VALUE - SECOND);
+        log = new InvalidationLog(RETENTION, 1000, now::get);
+        log.record(USER_1, 2 * SECOND); // until is past Long.MAX_VALUE
+        assertThat(log.isStale(startedIn(USER_1, 2 * SECOND), false)).isTrue();
+        assertThat(log.isStale(startedIn(USER_1, 2 * SECOND + 1), false)).isFalse();
+        advance(RETENTION + 2 * SECOND + 1);
+        log.record(USER_2, 0);
+        assertThat(log.size()).isEqualTo(1);
+        assertThat(log.isStale(startedAgo(USER_2, 0), false)).isTrue();
+        assertThat(log.isStale(startedIn(USER_2, 1), false)).isFalse();
+    }
+}
