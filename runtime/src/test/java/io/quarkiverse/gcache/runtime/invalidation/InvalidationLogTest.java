@@ -18,8 +18,9 @@ class InvalidationLogTest {
 
     static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     static final long RETENTION = 60 * SECOND;
-    static final String USER_1 = "{urn:user_id:1}";
-    static final String USER_2 = "{urn:user_id:2}";
+    static final String USERS = "user_id";
+    static final String USER_1 = "1";
+    static final String USER_2 = "2";
 
     final AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(5));
     InvalidationLog log = new InvalidationLog(RETENTION, 1000, now::get);
@@ -28,9 +29,9 @@ class InvalidationLogTest {
         now.addAndGet(nanos);
     }
 
-    /** An entry of {@code entity} whose computation began {@code ago} nanoseconds before now. */
-    LocalEntry startedAgo(String entity, long ago) {
-        return new LocalEntry("v", RETENTION, entity, now.get() - ago);
+    /** An entry of user {@code id} whose computation began {@code ago} nanoseconds before now. */
+    LocalEntry startedAgo(String id, long ago) {
+        return new LocalEntry("v", RETENTION, id, now.get() - ago);
     }
 
     LocalEntry startedIn(String entity, long in) {
@@ -40,16 +41,16 @@ class InvalidationLogTest {
     @Test
     void nothingIsStaleBeforeAnyInvalidation() {
         advance(SECOND);
-        assertThat(log.isStale(startedAgo(USER_1, 0), true)).isFalse();
-        assertThat(log.isStale(startedAgo(USER_1, SECOND - 1), true)).isFalse();
+        assertThat(log.isStale(startedAgo(USER_1, 0), true, log.of(USERS))).isFalse();
+        assertThat(log.isStale(startedAgo(USER_1, SECOND - 1), true, log.of(USERS))).isFalse();
         assertThat(log.size()).isZero();
     }
 
     /** Nothing computed before this instance existed can be in its LOCAL layer: such a start is stale. */
     @Test
     void valuesDatedBeforeTheLogExistedAreStale() {
-        assertThat(log.isStale(startedAgo(USER_1, 1), false)).isTrue();
-        assertThat(log.isStale(startedAgo(USER_1, 0), false)).isFalse();
+        assertThat(log.isStale(startedAgo(USER_1, 1), false, log.of(USERS))).isTrue();
+        assertThat(log.isStale(startedAgo(USER_1, 0), false, log.of(USERS))).isFalse();
     }
 
     /** R6a: the race of a computation that began before the invalidation and stores its old value after it. */
@@ -58,52 +59,54 @@ class InvalidationLogTest {
         advance(10 * SECOND);
         LocalEntry before = startedAgo(USER_1, SECOND);
         LocalEntry same = startedAgo(USER_1, 0);
-        log.record(USER_1, 0);
+        log.record(USERS, USER_1, 0);
         advance(1);
         LocalEntry after = startedAgo(USER_1, 0);
-        assertThat(log.isStale(before, false)).isTrue();
-        assertThat(log.isStale(same, false)).as("at the invalidation's instant").isTrue();
-        assertThat(log.isStale(after, false)).isFalse();
-        assertThat(log.isStale(after, true)).isFalse();
+        assertThat(log.isStale(before, false, log.of(USERS))).isTrue();
+        assertThat(log.isStale(same, false, log.of(USERS))).as("at the invalidation's instant").isTrue();
+        assertThat(log.isStale(after, false, log.of(USERS))).isFalse();
+        assertThat(log.isStale(after, true, log.of(USERS))).isFalse();
     }
 
     @Test
     void onlyTheInvalidatedEntityIsStale() {
         advance(SECOND);
         LocalEntry other = startedAgo(USER_2, SECOND / 2);
-        LocalEntry lookalike = startedAgo("{urn:user_id:12}", SECOND / 2);
-        log.record(USER_1, 0);
-        assertThat(log.isStale(startedAgo(USER_1, SECOND / 2), true)).isTrue();
-        assertThat(log.isStale(other, true)).isFalse();
-        assertThat(log.isStale(lookalike, true)).isFalse();
+        LocalEntry lookalike = startedAgo("12", SECOND / 2);
+        log.record(USERS, USER_1, 0);
+        assertThat(log.isStale(startedAgo(USER_1, SECOND / 2), true, log.of(USERS))).isTrue();
+        assertThat(log.isStale(other, true, log.of(USERS))).isFalse();
+        assertThat(log.isStale(lookalike, true, log.of(USERS))).isFalse();
+        assertThat(log.isStale(startedAgo(USER_1, SECOND / 2), true, log.of("order_id")))
+                .as("the same id of another key type").isFalse();
     }
 
     /** A future buffer covers values computed until that long after the invalidation. */
     @Test
     void theFutureBufferExtendsStaleness() {
-        log.record(USER_1, 5 * SECOND);
-        assertThat(log.isStale(startedIn(USER_1, 5 * SECOND), false)).isTrue();
-        assertThat(log.isStale(startedIn(USER_1, 5 * SECOND + 1), false)).isFalse();
+        log.record(USERS, USER_1, 5 * SECOND);
+        assertThat(log.isStale(startedIn(USER_1, 5 * SECOND), false, log.of(USERS))).isTrue();
+        assertThat(log.isStale(startedIn(USER_1, 5 * SECOND + 1), false, log.of(USERS))).isFalse();
     }
 
     @Test
     void aNegativeBufferCountsAsNone() {
         advance(SECOND);
-        log.record(USER_1, -SECOND);
-        assertThat(log.isStale(startedAgo(USER_1, 0), false)).isTrue();
-        assertThat(log.isStale(startedAgo(USER_1, SECOND / 2), false)).isTrue();
+        log.record(USERS, USER_1, -SECOND);
+        assertThat(log.isStale(startedAgo(USER_1, 0), false, log.of(USERS))).isTrue();
+        assertThat(log.isStale(startedAgo(USER_1, SECOND / 2), false, log.of(USERS))).isTrue();
     }
 
     /** A later invalidation with a shorter buffer must not shorten an earlier, longer one. */
     @Test
     void theLatestUntilWins() {
-        log.record(USER_1, 10 * SECOND);
+        log.record(USERS, USER_1, 10 * SECOND);
         advance(SECOND);
-        log.record(USER_1, 0);
-        assertThat(log.isStale(startedIn(USER_1, 8 * SECOND), false)).isTrue();
+        log.record(USERS, USER_1, 0);
+        assertThat(log.isStale(startedIn(USER_1, 8 * SECOND), false, log.of(USERS))).isTrue();
         advance(20 * SECOND);
-        log.record(USER_1, 0);
-        assertThat(log.isStale(startedAgo(USER_1, 0), false)).isTrue();
+        log.record(USERS, USER_1, 0);
+        assertThat(log.isStale(startedAgo(USER_1, 0), false, log.of(USERS))).isTrue();
         assertThat(log.size()).isEqualTo(1);
     }
 
@@ -113,11 +116,11 @@ class InvalidationLogTest {
         advance(SECOND);
         LocalEntry before = startedAgo(USER_1, SECOND / 2);
         log.invalidateAll();
-        assertThat(log.isStale(before, true)).isTrue();
-        assertThat(log.isStale(startedAgo(USER_2, 0), true)).as("computed at the resync").isTrue();
-        assertThat(log.isStale(before, false)).as("untracked use cases do not depend on broadcasts").isFalse();
+        assertThat(log.isStale(before, true, log.of(USERS))).isTrue();
+        assertThat(log.isStale(startedAgo(USER_2, 0), true, log.of(USERS))).as("computed at the resync").isTrue();
+        assertThat(log.isStale(before, false, log.of(USERS))).as("untracked use cases do not depend on broadcasts").isFalse();
         advance(1);
-        assertThat(log.isStale(startedAgo(USER_1, 0), true)).isFalse();
+        assertThat(log.isStale(startedAgo(USER_1, 0), true, log.of(USERS))).isFalse();
         assertThat(log.size()).isZero();
     }
 
@@ -128,35 +131,35 @@ class InvalidationLogTest {
         LocalEntry atResync = startedAgo(USER_1, 0);
         now.addAndGet(-SECOND / 2); // a clock read that lost a race: earlier than the last resync
         log.invalidateAll();
-        assertThat(log.isStale(atResync, true)).isTrue();
+        assertThat(log.isStale(atResync, true, log.of(USERS))).isTrue();
     }
 
     /** Past retention, every value computed before an invalidation has expired anyway: the entry is forgotten. */
     @Test
     void entriesAreForgottenAfterRetention() {
         advance(SECOND);
-        log.record(USER_1, 0);
+        log.record(USERS, USER_1, 0);
         LocalEntry old = startedAgo(USER_1, 0);
         advance(RETENTION);
-        log.record(USER_2, 0); // pruning happens on record
+        log.record(USERS, USER_2, 0); // pruning happens on record
         assertThat(log.size()).as("kept until retention has fully passed").isEqualTo(2);
-        assertThat(log.isStale(old, false)).isTrue();
+        assertThat(log.isStale(old, false, log.of(USERS))).isTrue();
         advance(1);
-        log.record(USER_2, 0);
+        log.record(USERS, USER_2, 0);
         assertThat(log.size()).isEqualTo(1);
-        assertThat(log.isStale(old, false)).as("forgotten, and no floor raised").isFalse();
-        assertThat(log.isStale(startedAgo(USER_1, 0), false)).isFalse();
+        assertThat(log.isStale(old, false, log.of(USERS))).as("forgotten, and no floor raised").isFalse();
+        assertThat(log.isStale(startedAgo(USER_1, 0), false, log.of(USERS))).isFalse();
     }
 
     /** Retention is measured from the end of the buffer: the entry must outlive every value it makes stale. */
     @Test
     void retentionCountsFromTheEndOfTheBuffer() {
-        log.record(USER_1, 10 * SECOND);
+        log.record(USERS, USER_1, 10 * SECOND);
         advance(RETENTION + 5 * SECOND);
-        log.record(USER_2, 0);
+        log.record(USERS, USER_2, 0);
         assertThat(log.size()).isEqualTo(2);
         advance(5 * SECOND + 1);
-        log.record(USER_2, 0);
+        log.record(USERS, USER_2, 0);
         assertThat(log.size()).isEqualTo(1);
     }
 
@@ -165,26 +168,26 @@ class InvalidationLogTest {
     void retentionOnlyGrows() {
         log.retention(2 * RETENTION);
         log.retention(SECOND);
-        log.record(USER_1, 0);
+        log.record(USERS, USER_1, 0);
         advance(2 * RETENTION);
-        log.record(USER_2, 0);
+        log.record(USERS, USER_2, 0);
         assertThat(log.size()).isEqualTo(2);
         advance(1);
-        log.record(USER_2, 0);
+        log.record(USERS, USER_2, 0);
         assertThat(log.size()).isEqualTo(1);
     }
 
     /** Pruning an old record of an entity must not forget a later invalidation of the same entity. */
     @Test
     void pruningKeepsALaterInvalidationOfTheSameEntity() {
-        log.record(USER_1, 0);
+        log.record(USERS, USER_1, 0);
         advance(RETENTION / 2);
-        log.record(USER_1, 0);
+        log.record(USERS, USER_1, 0);
         LocalEntry beforeSecond = startedAgo(USER_1, 1);
         advance(RETENTION / 2 + 1);
-        log.record(USER_2, 0); // drops the first record of USER_1
+        log.record(USERS, USER_2, 0); // drops the first record of USER_1
         assertThat(log.size()).isEqualTo(2);
-        assertThat(log.isStale(beforeSecond, false)).isTrue();
+        assertThat(log.isStale(beforeSecond, false, log.of(USERS))).isTrue();
     }
 
     /**
@@ -195,26 +198,26 @@ class InvalidationLogTest {
     void overflowRaisesTheFloorInsteadOfForgettingSilently() {
         log = new InvalidationLog(RETENTION, 3, now::get);
         advance(SECOND);
-        LocalEntry neverInvalidated = startedAgo("{urn:user_id:99}", 0);
-        log.record("{urn:user_id:a}", 0);
-        LocalEntry ofA = startedAgo("{urn:user_id:a}", 0);
+        LocalEntry neverInvalidated = startedAgo("99", 0);
+        log.record(USERS, "a", 0);
+        LocalEntry ofA = startedAgo("a", 0);
         advance(SECOND);
-        LocalEntry betweenAAndB = startedAgo("{urn:user_id:99}", 0);
-        log.record("{urn:user_id:b}", 0);
+        LocalEntry betweenAAndB = startedAgo("99", 0);
+        log.record(USERS, "b", 0);
         advance(SECOND);
-        log.record("{urn:user_id:c}", 0);
+        log.record(USERS, "c", 0);
         assertThat(log.size()).isEqualTo(3);
-        assertThat(log.isStale(neverInvalidated, false)).isFalse();
+        assertThat(log.isStale(neverInvalidated, false, log.of(USERS))).isFalse();
 
         advance(SECOND);
-        log.record("{urn:user_id:d}", 0);
+        log.record(USERS, "d", 0);
         assertThat(log.size()).as("bounded").isEqualTo(3);
-        assertThat(log.isStale(ofA, false)).as("a's entry is gone, the floor covers it").isTrue();
-        assertThat(log.isStale(neverInvalidated, false)).as("floor: at or before a's invalidation").isTrue();
-        assertThat(log.isStale(neverInvalidated, true)).isTrue();
-        assertThat(log.isStale(betweenAAndB, false)).as("after the floor").isFalse();
-        assertThat(log.isStale(startedAgo("{urn:user_id:b}", 2 * SECOND), false)).as("b is still remembered").isTrue();
-        assertThat(log.isStale(startedAgo("{urn:user_id:b}", 2 * SECOND - 1), false)).isFalse();
+        assertThat(log.isStale(ofA, false, log.of(USERS))).as("a's entry is gone, the floor covers it").isTrue();
+        assertThat(log.isStale(neverInvalidated, false, log.of(USERS))).as("floor: at or before a's invalidation").isTrue();
+        assertThat(log.isStale(neverInvalidated, true, log.of(USERS))).isTrue();
+        assertThat(log.isStale(betweenAAndB, false, log.of(USERS))).as("after the floor").isFalse();
+        assertThat(log.isStale(startedAgo("b", 2 * SECOND), false, log.of(USERS))).as("b is still remembered").isTrue();
+        assertThat(log.isStale(startedAgo("b", 2 * SECOND - 1), false, log.of(USERS))).isFalse();
     }
 
     @Test
@@ -222,15 +225,15 @@ class InvalidationLogTest {
         log = new InvalidationLog(RETENTION, 100, now::get);
         for (int i = 0; i < 10_000; i++) {
             advance(1000);
-            log.record("{urn:user_id:" + i + "}", 0);
+            log.record(USERS, String.valueOf(i), 0);
         }
         assertThat(log.size()).isEqualTo(100);
-        assertThat(log.isStale(startedAgo("{urn:user_id:9999}", 0), false)).isTrue();
-        assertThat(log.isStale(startedAgo("{urn:user_id:0}", 0), false)).as("forgotten, but long after the floor")
+        assertThat(log.isStale(startedAgo("9999", 0), false, log.of(USERS))).isTrue();
+        assertThat(log.isStale(startedAgo("0", 0), false, log.of(USERS))).as("forgotten, but long after the floor")
                 .isFalse();
         // older than the 100 remembered: only the floor makes it stale
-        assertThat(log.isStale(startedAgo("{urn:user_id:9899}", 100 * 1000), false)).isTrue();
-        assertThat(log.isStale(startedAgo("{urn:user_id:9899}", 100 * 1000 - 1), false)).isFalse();
+        assertThat(log.isStale(startedAgo("9899", 100 * 1000), false, log.of(USERS))).isTrue();
+        assertThat(log.isStale(startedAgo("9899", 100 * 1000 - 1), false, log.of(USERS))).isFalse();
     }
 
     /** The clock is compared by difference, so a nanoTime near overflow behaves like any other. */
@@ -238,13 +241,13 @@ class InvalidationLogTest {
     void survivesClockOverflow() {
         now.set(Long.MAX_VALUE - SECOND);
         log = new InvalidationLog(RETENTION, 1000, now::get);
-        log.record(USER_1, 2 * SECOND); // until is past Long.MAX_VALUE
-        assertThat(log.isStale(startedIn(USER_1, 2 * SECOND), false)).isTrue();
-        assertThat(log.isStale(startedIn(USER_1, 2 * SECOND + 1), false)).isFalse();
+        log.record(USERS, USER_1, 2 * SECOND); // until is past Long.MAX_VALUE
+        assertThat(log.isStale(startedIn(USER_1, 2 * SECOND), false, log.of(USERS))).isTrue();
+        assertThat(log.isStale(startedIn(USER_1, 2 * SECOND + 1), false, log.of(USERS))).isFalse();
         advance(RETENTION + 2 * SECOND + 1);
-        log.record(USER_2, 0);
+        log.record(USERS, USER_2, 0);
         assertThat(log.size()).isEqualTo(1);
-        assertThat(log.isStale(startedAgo(USER_2, 0), false)).isTrue();
-        assertThat(log.isStale(startedIn(USER_2, 1), false)).isFalse();
+        assertThat(log.isStale(startedAgo(USER_2, 0), false, log.of(USERS))).isTrue();
+        assertThat(log.isStale(startedIn(USER_2, 1), false, log.of(USERS))).isFalse();
     }
 }
