@@ -15,23 +15,30 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The LOCAL layer on its own (reference R8, R9, R11, and the TTL design note): values, single-flight claims, the
- * per-entity invalidation index in both its forms (one key, several keys per entity), and the size and TTL bounds,
- * with Caffeine's clock injected.
+ * The LOCAL layer on its own (reference R8, R9, R11, and the TTL design note): values, single-flight claims,
+ * invalidation by entity, and the size and TTL bounds, with Caffeine's clock injected.
+ * <p>
+ * A layer belongs to one use case and holds local keys ({@code KeyBuilder#localKey}). Two layers, for the two kinds:
+ * {@link #users}, a use case without key arguments, whose keys are the escaped id alone ("1"), so an entity has one
+ * key and no index; and {@link #posts}, a use case with arguments, whose keys are "1?page=1", indexed by entity
+ * (escaped id) in both the index's forms (one key, several keys per entity).
  */
 class LocalLayerTest {
 
     static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     static final long HOUR = TimeUnit.HOURS.toNanos(1);
-    static final String USER_1 = "{urn:user_id:1}";
-    static final String USER_12 = "{urn:user_id:12}";
-    static final String USER_1_GET = "{urn:user_id:1}#GetUser";
-    static final String USER_1_POSTS = "{urn:user_id:1}?page=1#GetPosts";
-    static final String USER_1_POSTS_2 = "{urn:user_id:1}?page=2#GetPosts";
-    static final String USER_12_GET = "{urn:user_id:12}#GetUser";
+    /** Escaped ids; "12" starts with "1" but is another entity. */
+    static final String ID_1 = "1";
+    static final String ID_12 = "12";
+    static final String POSTS_1 = "1?page=1";
+    static final String POSTS_1_2 = "1?page=2";
+    static final String POSTS_12 = "12?page=1";
 
     final AtomicLong now = new AtomicLong(TimeUnit.HOURS.toNanos(7));
-    final LocalLayer local = new LocalLayer(1000, now::get);
+    /** GetUser(id): no key arguments, the local key is the id. */
+    final LocalLayer users = new LocalLayer(1000, true, now::get);
+    /** GetPosts(id, page): the local key is the id then the arguments. */
+    final LocalLayer posts = new LocalLayer(1000, false, now::get);
     ExecutorService pool;
 
     @AfterEach
@@ -41,39 +48,57 @@ class LocalLayerTest {
         }
     }
 
-    static LocalEntry entry(String entity, Object value) {
-        return new LocalEntry(value, HOUR, entity, 0);
+    static LocalEntry entry(String id, Object value) {
+        return new LocalEntry(value, HOUR, id, 0);
     }
 
     /** Claims and fills {@code key}, as the computing caller does. */
-    LocalEntry put(String key, LocalEntry entry) {
+    static LocalEntry put(LocalLayer layer, String key, LocalEntry entry) {
         CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
-        assertThat(local.claim(key, claim)).as("claim of " + key).isNull();
-        local.fill(key, claim, entry);
+        assertThat(layer.claim(key, claim)).as("claim of " + key).isNull();
+        layer.fill(key, claim, entry);
         return entry;
     }
 
-    LocalEntry put(String key, String entity) {
-        return put(key, entry(entity, "value of " + key));
+    /** Fills {@code key} of the entity {@code id}. */
+    static LocalEntry put(LocalLayer layer, String key, String id) {
+        return put(layer, key, entry(id, "value of " + key));
+    }
+
+    /** Fills the id-only key {@code id}. */
+    LocalEntry putUser(String id) {
+        return put(users, id, id);
     }
 
     // ------------------------------------------------------------------ values
 
     @Test
     void aMissIsNullAndAFilledEntryIsReturnedAsIs() {
-        assertThat(local.get(USER_1_GET)).isNull();
-        LocalEntry e = put(USER_1_GET, USER_1);
-        assertThat(local.get(USER_1_GET)).isSameAs(e);
-        assertThat(local.keys()).containsExactly(USER_1_GET);
-        assertThat(local.size()).isEqualTo(1);
+        assertThat(users.get(ID_1)).isNull();
+        LocalEntry user = putUser(ID_1);
+        assertThat(users.get(ID_1)).isSameAs(user);
+        assertThat(users.keys()).containsExactly(ID_1);
+        assertThat(users.size()).isEqualTo(1);
+
+        assertThat(posts.get(POSTS_1)).isNull();
+        LocalEntry post = put(posts, POSTS_1, ID_1);
+        assertThat(posts.get(POSTS_1)).isSameAs(post);
+        assertThat(posts.get(ID_1)).as("the id alone is not a key of this use case").isNull();
+        assertThat(posts.keys()).containsExactly(POSTS_1);
+        assertThat(posts.size()).isEqualTo(1);
+        assertThat(users.keys()).as("layers are separate").containsExactly(ID_1);
     }
 
     /** R9: a cached null is an entry, not a miss. */
     @Test
     void aNullValueIsAnEntry() {
-        put(USER_1_GET, entry(USER_1, null));
-        assertThat(local.get(USER_1_GET)).isNotNull();
-        assertThat(local.get(USER_1_GET).value()).isNull();
+        put(users, ID_1, entry(ID_1, null));
+        assertThat(users.get(ID_1)).isNotNull();
+        assertThat(users.get(ID_1).value()).isNull();
+
+        put(posts, POSTS_1, entry(ID_1, null));
+        assertThat(posts.get(POSTS_1)).isNotNull();
+        assertThat(posts.get(POSTS_1).value()).isNull();
     }
 
     // ------------------------------------------------------------------ single flight (R11)
@@ -81,27 +106,50 @@ class LocalLayerTest {
     @Test
     void theFirstClaimComputesLaterOnesGetItsFutureAndFillHandsThemTheEntry() {
         CompletableFuture<LocalEntry> leader = new CompletableFuture<>();
-        assertThat(local.claim(USER_1_GET, leader)).isNull();
-        assertThat(local.claim(USER_1_GET, new CompletableFuture<>())).isSameAs(leader);
-        assertThat(local.claim(USER_1_POSTS, new CompletableFuture<>())).as("another key").isNull();
+        assertThat(users.claim(ID_1, leader)).isNull();
+        assertThat(users.claim(ID_1, new CompletableFuture<>())).isSameAs(leader);
+        assertThat(users.claim(ID_12, new CompletableFuture<>())).as("another key").isNull();
+        assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).as("another use case").isNull();
 
-        LocalEntry e = entry(USER_1, "v");
-        local.fill(USER_1_GET, leader, e);
+        LocalEntry e = entry(ID_1, "v");
+        users.fill(ID_1, leader, e);
         assertThat(leader).isCompletedWithValue(e);
-        assertThat(local.get(USER_1_GET)).isSameAs(e);
-        assertThat(local.claim(USER_1_GET, new CompletableFuture<>())).as("the claim ended with the fill").isNull();
+        assertThat(users.get(ID_1)).isSameAs(e);
+        assertThat(users.claim(ID_1, new CompletableFuture<>())).as("the claim ended with the fill").isNull();
+    }
+
+    @Test
+    void claimsOfAnArgumentsLayerAreByFullLocalKey() {
+        CompletableFuture<LocalEntry> leader = new CompletableFuture<>();
+        assertThat(posts.claim(POSTS_1, leader)).isNull();
+        assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).isSameAs(leader);
+        assertThat(posts.claim(POSTS_1_2, new CompletableFuture<>())).as("other arguments").isNull();
+
+        LocalEntry e = entry(ID_1, "v");
+        posts.fill(POSTS_1, leader, e);
+        assertThat(leader).isCompletedWithValue(e);
+        assertThat(posts.get(POSTS_1)).isSameAs(e);
+        assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).as("the claim ended with the fill").isNull();
     }
 
     /** R9: a failed computation ends its claim without caching anything; its caller completes the waiters. */
     @Test
     void releaseEndsTheClaimWithoutStoringOrCompleting() {
-        CompletableFuture<LocalEntry> leader = new CompletableFuture<>();
-        local.claim(USER_1_GET, leader);
-        local.release(USER_1_GET, leader);
-        assertThat(local.get(USER_1_GET)).isNull();
-        assertThat(leader).isNotDone();
-        assertThat(local.claim(USER_1_GET, new CompletableFuture<>())).as("the next miss computes afresh").isNull();
-        assertThat(local.invalidateEntity(USER_1)).as("nothing indexed").isZero();
+        CompletableFuture<LocalEntry> user = new CompletableFuture<>();
+        users.claim(ID_1, user);
+        users.release(ID_1, user);
+        assertThat(users.get(ID_1)).isNull();
+        assertThat(user).isNotDone();
+        assertThat(users.claim(ID_1, new CompletableFuture<>())).as("the next miss computes afresh").isNull();
+        assertThat(users.invalidateEntity(ID_1)).as("nothing stored").isZero();
+
+        CompletableFuture<LocalEntry> post = new CompletableFuture<>();
+        posts.claim(POSTS_1, post);
+        posts.release(POSTS_1, post);
+        assertThat(posts.get(POSTS_1)).isNull();
+        assertThat(post).isNotDone();
+        assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).as("the next miss computes afresh").isNull();
+        assertThat(posts.invalidateEntity(ID_1)).as("nothing indexed").isZero();
     }
 
     /**
@@ -110,17 +158,22 @@ class LocalLayerTest {
      */
     @Test
     void anEndedClaimDoesNotEndItsSuccessor() {
-        CompletableFuture<LocalEntry> old = new CompletableFuture<>();
-        local.claim(USER_1_GET, old);
-        local.invalidateEntity(USER_1);
-        CompletableFuture<LocalEntry> successor = new CompletableFuture<>();
-        assertThat(local.claim(USER_1_GET, successor)).isNull();
+        anEndedClaimDoesNotEndItsSuccessor(users, ID_1);
+        anEndedClaimDoesNotEndItsSuccessor(posts, POSTS_1);
+    }
 
-        local.release(USER_1_GET, old);
-        assertThat(local.claim(USER_1_GET, new CompletableFuture<>())).isSameAs(successor);
-        local.fill(USER_1_GET, old, entry(USER_1, "old")); // staleness is the invalidation log's to judge
+    private static void anEndedClaimDoesNotEndItsSuccessor(LocalLayer layer, String key) {
+        CompletableFuture<LocalEntry> old = new CompletableFuture<>();
+        layer.claim(key, old);
+        layer.invalidateEntity(ID_1);
+        CompletableFuture<LocalEntry> successor = new CompletableFuture<>();
+        assertThat(layer.claim(key, successor)).as("the invalidation ended the claim of " + key).isNull();
+
+        layer.release(key, old);
+        assertThat(layer.claim(key, new CompletableFuture<>())).isSameAs(successor);
+        layer.fill(key, old, entry(ID_1, "old")); // staleness is the invalidation log's to judge
         assertThat(old).isCompleted();
-        assertThat(local.claim(USER_1_GET, new CompletableFuture<>())).isSameAs(successor);
+        assertThat(layer.claim(key, new CompletableFuture<>())).isSameAs(successor);
         assertThat(successor).isNotDone();
     }
 
@@ -129,7 +182,10 @@ class LocalLayerTest {
         int threads = 16;
         pool = Executors.newFixedThreadPool(threads);
         for (int round = 0; round < 50; round++) {
-            String key = "{urn:user_id:" + round + "}#GetUser";
+            boolean idOnly = round % 2 == 0; // both kinds of layer
+            LocalLayer layer = idOnly ? users : posts;
+            String id = String.valueOf(round);
+            String key = idOnly ? id : id + "?page=1";
             CountDownLatch start = new CountDownLatch(1);
             List<CompletableFuture<LocalEntry>> mine = new ArrayList<>();
             List<CompletableFuture<CompletableFuture<LocalEntry>>> found = new ArrayList<>();
@@ -138,7 +194,7 @@ class LocalLayerTest {
                 mine.add(claim);
                 found.add(CompletableFuture.supplyAsync(() -> {
                     await(start);
-                    return local.claim(key, claim);
+                    return layer.claim(key, claim);
                 }, pool));
             }
             start.countDown();
@@ -156,13 +212,14 @@ class LocalLayerTest {
                     assertThat(found.get(t).get()).isSameAs(leaderClaim);
                 }
             }
-            LocalEntry e = entry("{urn:user_id:" + round + "}", round);
-            local.fill(key, leaderClaim, e);
+            LocalEntry e = entry(id, round);
+            layer.fill(key, leaderClaim, e);
             for (int t = 0; t < threads; t++) {
                 if (t != leader) {
                     assertThat(found.get(t).get().get(30, TimeUnit.SECONDS)).isSameAs(e);
                 }
             }
+            assertThat(layer.get(key)).isSameAs(e);
         }
     }
 
@@ -176,92 +233,184 @@ class LocalLayerTest {
 
     // ------------------------------------------------------------------ invalidation by entity (R8)
 
+    /** Without key arguments the entity's one key is its id: removed directly, no index. */
     @Test
-    void invalidatingAnEntityWithOneKey() {
-        put(USER_1_GET, USER_1);
-        put(USER_12_GET, USER_12);
-        assertThat(local.invalidateEntity(USER_1)).isEqualTo(1);
-        assertThat(local.get(USER_1_GET)).isNull();
-        assertThat(local.get(USER_12_GET)).as("an id that extends this one is another entity").isNotNull();
-        assertThat(local.invalidateEntity(USER_1)).isZero();
-        assertThat(local.invalidateEntity("{urn:user_id:2}")).isZero();
+    void invalidatingAnEntityOfAnIdOnlyLayer() {
+        putUser(ID_1);
+        putUser(ID_12);
+        assertThat(users.invalidateEntity(ID_1)).isEqualTo(1);
+        assertThat(users.get(ID_1)).isNull();
+        assertThat(users.get(ID_12)).as("an id that extends this one is another entity").isNotNull();
+        assertThat(users.invalidateEntity(ID_1)).isZero();
+        assertThat(users.invalidateEntity("2")).isZero();
+        assertThat(users.keys()).containsExactly(ID_12);
     }
 
+    /** The index in its one-key form. */
+    @Test
+    void invalidatingAnEntityWithOneKey() {
+        put(posts, POSTS_1, ID_1);
+        put(posts, POSTS_12, ID_12);
+        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
+        assertThat(posts.get(POSTS_1)).isNull();
+        assertThat(posts.get(POSTS_12)).as("an id that extends this one is another entity").isNotNull();
+        assertThat(posts.invalidateEntity(ID_1)).isZero();
+        assertThat(posts.invalidateEntity("2")).isZero();
+        assertThat(posts.keys()).containsExactly(POSTS_12);
+    }
+
+    /** The index in its several-keys form. */
     @Test
     void invalidatingAnEntityWithManyKeys() {
-        put(USER_1_GET, USER_1);
-        put(USER_1_POSTS, USER_1);
-        put(USER_1_POSTS_2, USER_1);
-        put(USER_12_GET, USER_12);
-        assertThat(local.invalidateEntity(USER_1)).isEqualTo(3);
-        assertThat(local.keys()).containsExactly(USER_12_GET);
-        assertThat(local.invalidateEntity(USER_1)).isZero();
+        put(posts, POSTS_1, ID_1);
+        put(posts, POSTS_1_2, ID_1);
+        put(posts, "1?page=3", ID_1);
+        put(posts, POSTS_12, ID_12);
+        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(3);
+        assertThat(posts.keys()).containsExactly(POSTS_12);
+        assertThat(posts.invalidateEntity(ID_1)).isZero();
         // the entity's index starts again from one key
-        put(USER_1_POSTS, USER_1);
-        assertThat(local.invalidateEntity(USER_1)).isEqualTo(1);
-        assertThat(local.get(USER_1_POSTS)).isNull();
+        put(posts, POSTS_1, ID_1);
+        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
+        assertThat(posts.get(POSTS_1)).isNull();
+        assertThat(posts.invalidateEntity(ID_12)).isEqualTo(1);
+        assertThat(posts.keys()).isEmpty();
+    }
+
+    /** Layers are separate: invalidating an entity in one use case's layer leaves another's alone. */
+    @Test
+    void invalidationIsPerLayer() {
+        putUser(ID_1);
+        put(posts, POSTS_1, ID_1);
+        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
+        assertThat(users.get(ID_1)).isNotNull();
+        assertThat(users.invalidateEntity(ID_1)).isEqualTo(1);
+    }
+
+    /**
+     * Without key arguments, invalidation counts the entity's one entry (1 or 0), and ends the claim of exactly that
+     * key: not the claim of a lookalike id.
+     */
+    @Test
+    void anIdOnlyLayerInvalidatesOneEntryAndEndsExactlyThatKeysClaim() {
+        CompletableFuture<LocalEntry> claim1 = new CompletableFuture<>();
+        CompletableFuture<LocalEntry> claim12 = new CompletableFuture<>();
+        CompletableFuture<LocalEntry> claim10 = new CompletableFuture<>();
+        users.claim(ID_1, claim1);
+        users.claim(ID_12, claim12);
+        users.claim("10", claim10);
+        assertThat(users.invalidateEntity(ID_1)).as("a claim is not an entry").isZero();
+        CompletableFuture<LocalEntry> next1 = new CompletableFuture<>();
+        assertThat(users.claim(ID_1, next1)).as("the claim of 1 ended").isNull();
+        assertThat(users.claim(ID_12, new CompletableFuture<>())).isSameAs(claim12);
+        assertThat(users.claim("10", new CompletableFuture<>())).isSameAs(claim10);
+        assertThat(claim1).as("its leader still completes it").isNotDone();
+
+        // an entry and a claim of the key at once: 1, and the claim ends; a lookalike's entry stays
+        users.fill(ID_1, next1, entry(ID_1, "v"));
+        putUser("13");
+        CompletableFuture<LocalEntry> refresh1 = new CompletableFuture<>();
+        assertThat(users.claim(ID_1, refresh1)).isNull();
+        assertThat(users.invalidateEntity(ID_1)).isEqualTo(1);
+        assertThat(users.get(ID_1)).isNull();
+        assertThat(users.claim(ID_1, new CompletableFuture<>())).as("the claim of 1 ended").isNull();
+        assertThat(refresh1).isNotDone();
+        assertThat(users.claim(ID_12, new CompletableFuture<>())).isSameAs(claim12);
+        assertThat(users.get("13")).isNotNull();
+        assertThat(users.invalidateEntity(ID_1)).isZero();
+        assertThat(users.keys()).containsExactly("13");
     }
 
     /** R6a: callers arriving after an invalidation compute afresh instead of waiting for an older computation. */
     @Test
     void invalidationEndsTheEntitysClaimsOnly() {
-        CompletableFuture<LocalEntry> get1 = new CompletableFuture<>();
         CompletableFuture<LocalEntry> posts1 = new CompletableFuture<>();
-        CompletableFuture<LocalEntry> get12 = new CompletableFuture<>();
-        local.claim(USER_1_GET, get1);
-        local.claim(USER_1_POSTS, posts1);
-        local.claim(USER_12_GET, get12);
-        assertThat(local.invalidateEntity(USER_1)).as("claims are not entries").isZero();
-        assertThat(local.claim(USER_1_GET, new CompletableFuture<>())).isNull();
-        assertThat(local.claim(USER_1_POSTS, new CompletableFuture<>())).isNull();
-        assertThat(local.claim(USER_12_GET, new CompletableFuture<>())).isSameAs(get12);
-        assertThat(get1).as("its leader still completes it").isNotDone();
+        CompletableFuture<LocalEntry> posts1page2 = new CompletableFuture<>();
+        CompletableFuture<LocalEntry> posts12 = new CompletableFuture<>();
+        CompletableFuture<LocalEntry> user1 = new CompletableFuture<>();
+        posts.claim(POSTS_1, posts1);
+        posts.claim(POSTS_1_2, posts1page2);
+        posts.claim(POSTS_12, posts12);
+        users.claim(ID_1, user1);
+        assertThat(posts.invalidateEntity(ID_1)).as("claims are not entries").isZero();
+        assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).isNull();
+        assertThat(posts.claim(POSTS_1_2, new CompletableFuture<>())).isNull();
+        assertThat(posts.claim(POSTS_12, new CompletableFuture<>())).as("12?page=1 is not 1's").isSameAs(posts12);
+        assertThat(users.claim(ID_1, new CompletableFuture<>())).as("another layer").isSameAs(user1);
+        assertThat(posts1).as("its leader still completes it").isNotDone();
     }
 
     /** A key filled again (replaced) stays indexed once. */
     @Test
     void refillingAKeyKeepsOneIndexEntry() {
-        put(USER_1_GET, USER_1);
-        put(USER_1_GET, USER_1);
-        assertThat(local.invalidateEntity(USER_1)).isEqualTo(1);
-        put(USER_1_GET, USER_1);
-        put(USER_1_POSTS, USER_1);
-        put(USER_1_POSTS, USER_1);
-        assertThat(local.invalidateEntity(USER_1)).isEqualTo(2);
+        putUser(ID_1);
+        putUser(ID_1);
+        assertThat(users.invalidateEntity(ID_1)).isEqualTo(1);
+
+        put(posts, POSTS_1, ID_1);
+        put(posts, POSTS_1, ID_1);
+        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
+        put(posts, POSTS_1, ID_1);
+        put(posts, POSTS_1_2, ID_1);
+        put(posts, POSTS_1_2, ID_1);
+        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(2);
     }
 
     /** The index follows removals, from several keys down to one and to none. */
     @Test
     void removalsLeaveTheIndex() {
-        put(USER_1_GET, USER_1);
-        LocalEntry posts = put(USER_1_POSTS, USER_1);
-        put(USER_1_POSTS_2, USER_1);
-        assertThat(local.remove(USER_1_POSTS_2)).isTrue();
-        assertThat(local.remove(USER_1_POSTS_2)).isFalse();
-        local.remove(USER_1_POSTS, entry(USER_1, "not the current entry"));
-        assertThat(local.get(USER_1_POSTS)).as("only the entry found stale is removed").isSameAs(posts);
-        local.remove(USER_1_POSTS, posts);
-        assertThat(local.get(USER_1_POSTS)).isNull();
-        assertThat(local.invalidateEntity(USER_1)).isEqualTo(1);
+        put(posts, "1?page=3", ID_1);
+        LocalEntry page1 = put(posts, POSTS_1, ID_1);
+        put(posts, POSTS_1_2, ID_1);
+        assertThat(posts.remove(POSTS_1_2)).isTrue();
+        assertThat(posts.remove(POSTS_1_2)).isFalse();
+        posts.remove(POSTS_1, entry(ID_1, "not the current entry"));
+        assertThat(posts.get(POSTS_1)).as("only the entry found stale is removed").isSameAs(page1);
+        posts.remove(POSTS_1, page1);
+        assertThat(posts.get(POSTS_1)).isNull();
+        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
 
-        put(USER_1_GET, USER_1);
-        local.remove(USER_1_GET);
-        assertThat(local.invalidateEntity(USER_1)).isZero();
+        put(posts, POSTS_1, ID_1);
+        posts.remove(POSTS_1);
+        assertThat(posts.invalidateEntity(ID_1)).isZero();
+
+        LocalEntry user = putUser(ID_1);
+        users.remove(ID_1, entry(ID_1, "not the current entry"));
+        assertThat(users.get(ID_1)).isSameAs(user);
+        users.remove(ID_1, user);
+        assertThat(users.get(ID_1)).isNull();
+        assertThat(users.invalidateEntity(ID_1)).isZero();
+        putUser(ID_1);
+        assertThat(users.remove(ID_1)).isTrue();
+        assertThat(users.invalidateEntity(ID_1)).isZero();
     }
 
     /** A resync (R8a) drops every entry and claim. */
     @Test
     void clearDropsEntriesIndexAndClaims() {
-        put(USER_1_GET, USER_1);
-        put(USER_1_POSTS, USER_1);
+        put(posts, POSTS_1, ID_1);
+        put(posts, POSTS_1_2, ID_1);
         CompletableFuture<LocalEntry> running = new CompletableFuture<>();
-        local.claim(USER_12_GET, running);
-        local.clear();
-        assertThat(local.keys()).isEmpty();
-        assertThat(local.get(USER_1_GET)).isNull();
-        assertThat(local.invalidateEntity(USER_1)).isZero();
-        assertThat(local.claim(USER_12_GET, new CompletableFuture<>())).isNull();
+        posts.claim(POSTS_12, running);
+        posts.clear();
+        assertThat(posts.keys()).isEmpty();
+        assertThat(posts.get(POSTS_1)).isNull();
+        assertThat(posts.invalidateEntity(ID_1)).isZero();
+        assertThat(posts.claim(POSTS_12, new CompletableFuture<>())).isNull();
         assertThat(running).isNotDone();
+        // the index starts again after a clear
+        put(posts, POSTS_1, ID_1);
+        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
+
+        putUser(ID_1);
+        CompletableFuture<LocalEntry> user = new CompletableFuture<>();
+        users.claim(ID_12, user);
+        users.clear();
+        assertThat(users.keys()).isEmpty();
+        assertThat(users.get(ID_1)).isNull();
+        assertThat(users.invalidateEntity(ID_1)).isZero();
+        assertThat(users.claim(ID_12, new CompletableFuture<>())).isNull();
+        assertThat(user).isNotDone();
     }
 
     // ------------------------------------------------------------------ bounds
@@ -269,15 +418,15 @@ class LocalLayerTest {
     /** The size bound holds without a background thread, and evicted entries leave the index. */
     @Test
     void theSizeBoundHoldsAndEvictionCleansTheIndex() {
-        LocalLayer small = new LocalLayer(10, now::get);
+        LocalLayer small = new LocalLayer(10, false, now::get);
         int entities = 200;
         for (int i = 0; i < entities; i++) {
-            String entity = "{urn:user_id:" + i + "}";
+            String id = String.valueOf(i);
             for (int k = 0; k < (i % 3) + 1; k++) { // one key for some entities, several for others
-                String key = entity + "?k=" + k + "#UseCase";
+                String key = id + "?k=" + k;
                 CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
                 small.claim(key, claim);
-                small.fill(key, claim, entry(entity, i));
+                small.fill(key, claim, entry(id, i));
             }
         }
         small.cleanUp();
@@ -286,9 +435,28 @@ class LocalLayerTest {
         assertThat(held).isBetween(1, 10);
         int invalidated = 0;
         for (int i = 0; i < entities; i++) {
-            invalidated += small.invalidateEntity("{urn:user_id:" + i + "}");
+            invalidated += small.invalidateEntity(String.valueOf(i));
         }
         // a leaked index entry would count a key that is no longer held
+        assertThat(invalidated).isEqualTo(held);
+        assertThat(small.keys()).isEmpty();
+    }
+
+    @Test
+    void theSizeBoundHoldsForAnIdOnlyLayer() {
+        LocalLayer small = new LocalLayer(10, true, now::get);
+        int entities = 200;
+        for (int i = 0; i < entities; i++) {
+            put(small, String.valueOf(i), String.valueOf(i));
+        }
+        small.cleanUp();
+        assertThat(small.size()).isLessThanOrEqualTo(10);
+        int held = small.keys().size();
+        assertThat(held).isBetween(1, 10);
+        int invalidated = 0;
+        for (int i = 0; i < entities; i++) {
+            invalidated += small.invalidateEntity(String.valueOf(i));
+        }
         assertThat(invalidated).isEqualTo(held);
         assertThat(small.keys()).isEmpty();
     }
@@ -296,43 +464,61 @@ class LocalLayerTest {
     /** Each entry keeps the TTL in force when it was computed. */
     @Test
     void entriesExpireAfterTheirOwnTtl() {
-        put(USER_1_GET, new LocalEntry("short", SECOND, USER_1, 0));
-        put(USER_12_GET, new LocalEntry("long", 10 * SECOND, USER_12, 0));
+        put(users, ID_1, new LocalEntry("short", SECOND, ID_1, 0));
+        put(users, ID_12, new LocalEntry("long", 10 * SECOND, ID_12, 0));
+        put(posts, POSTS_1, new LocalEntry("short", SECOND, ID_1, 0));
+        put(posts, POSTS_1_2, new LocalEntry("long", 10 * SECOND, ID_1, 0));
         now.addAndGet(SECOND - 1);
-        assertThat(local.get(USER_1_GET)).isNotNull();
+        assertThat(users.get(ID_1)).isNotNull();
+        assertThat(posts.get(POSTS_1)).isNotNull();
         now.addAndGet(1);
-        assertThat(local.get(USER_1_GET)).isNull();
-        assertThat(local.get(USER_12_GET)).isNotNull();
+        assertThat(users.get(ID_1)).isNull();
+        assertThat(users.get(ID_12)).isNotNull();
+        assertThat(posts.get(POSTS_1)).isNull();
+        assertThat(posts.get(POSTS_1_2)).isNotNull();
         now.addAndGet(9 * SECOND);
-        assertThat(local.get(USER_12_GET)).isNull();
+        assertThat(users.get(ID_12)).isNull();
+        assertThat(posts.get(POSTS_1_2)).isNull();
     }
 
     @Test
     void readingDoesNotExtendATtlAndRefillingRestartsIt() {
-        put(USER_1_GET, new LocalEntry("a", SECOND, USER_1, 0));
+        put(users, ID_1, new LocalEntry("a", SECOND, ID_1, 0));
         now.addAndGet(SECOND / 2);
-        assertThat(local.get(USER_1_GET)).isNotNull();
+        assertThat(users.get(ID_1)).isNotNull();
         now.addAndGet(SECOND / 2);
-        assertThat(local.get(USER_1_GET)).as("read at half-life, still expires on time").isNull();
+        assertThat(users.get(ID_1)).as("read at half-life, still expires on time").isNull();
 
-        put(USER_1_POSTS, new LocalEntry("b", SECOND, USER_1, 0));
+        put(posts, POSTS_1, new LocalEntry("b", SECOND, ID_1, 0));
         now.addAndGet(SECOND / 2);
-        put(USER_1_POSTS, new LocalEntry("c", 2 * SECOND, USER_1, 0)); // the TTL changed at run time
+        put(posts, POSTS_1, new LocalEntry("c", 2 * SECOND, ID_1, 0)); // the TTL changed at run time
         now.addAndGet(2 * SECOND - 1);
-        assertThat(local.get(USER_1_POSTS).value()).isEqualTo("c");
+        assertThat(posts.get(POSTS_1).value()).isEqualTo("c");
         now.addAndGet(1);
-        assertThat(local.get(USER_1_POSTS)).isNull();
+        assertThat(posts.get(POSTS_1)).isNull();
     }
 
     @Test
     void expiredEntriesLeaveTheIndex() {
-        put(USER_1_GET, new LocalEntry("a", SECOND, USER_1, 0));
-        put(USER_12_GET, new LocalEntry("a", SECOND, USER_12, 0));
-        put("{urn:user_id:12}#Other", new LocalEntry("b", 10 * SECOND, USER_12, 0));
+        put(posts, POSTS_1, new LocalEntry("a", SECOND, ID_1, 0));
+        put(posts, POSTS_12, new LocalEntry("a", SECOND, ID_12, 0));
+        put(posts, "12?page=2", new LocalEntry("b", 10 * SECOND, ID_12, 0));
         now.addAndGet(SECOND);
-        local.cleanUp();
-        assertThat(local.keys()).containsExactly("{urn:user_id:12}#Other");
-        assertThat(local.invalidateEntity(USER_1)).isZero();
-        assertThat(local.invalidateEntity(USER_12)).isEqualTo(1);
+        posts.cleanUp();
+        assertThat(posts.keys()).containsExactly("12?page=2");
+        assertThat(posts.invalidateEntity(ID_1)).isZero();
+        assertThat(posts.invalidateEntity(ID_12)).isEqualTo(1);
+        assertThat(posts.keys()).isEmpty();
+    }
+
+    @Test
+    void anExpiredEntryOfAnIdOnlyLayerIsNotCounted() {
+        put(users, ID_1, new LocalEntry("a", SECOND, ID_1, 0));
+        put(users, ID_12, new LocalEntry("b", 10 * SECOND, ID_12, 0));
+        now.addAndGet(SECOND);
+        users.cleanUp();
+        assertThat(users.keys()).containsExactly(ID_12);
+        assertThat(users.invalidateEntity(ID_1)).isZero();
+        assertThat(users.invalidateEntity(ID_12)).isEqualTo(1);
     }
 }
