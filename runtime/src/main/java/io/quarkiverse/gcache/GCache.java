@@ -47,7 +47,11 @@ public interface GCache {
      */
     void flushAll();
 
-    /** Removes one entry from every layer; {@code true} when something was removed. */
+    /**
+     * Removes one entry from every layer; {@code true} when something was removed.
+     *
+     * @throws IllegalArgumentException for the reserved use case {@code watermark} (use {@link #invalidate})
+     */
     boolean delete(GCacheKey key);
 
     /** Runtime control: effective configuration, live counters, ramp and TTL overrides (reference: runtime control). */

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.GCacheKey;
+import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.smallrye.mutiny.Uni;
@@ -97,6 +98,11 @@ public class DefaultGCache implements GCache {
 
     @Override
     public boolean delete(GCacheKey key) {
+        if (Urns.WATERMARK.equals(key.useCase())) {
+            // deleting a watermark would undo an invalidation (R6): only invalidate() writes them
+            throw new IllegalArgumentException("'" + Urns.WATERMARK + "' is not a use case: watermarks are not values, "
+                    + "and deleting one would undo an invalidation; use invalidate(keyType, id)");
+        }
         UseCase uc = runtime.useCase(key.useCase());
         boolean tracked = uc == null || uc.keys().tracked();
         String urn = key.urn(runtime.urnPrefix(), tracked);

@@ -337,6 +337,15 @@ class InvalidationTest {
     }
 
     @Test
+    void deleteRefusesWatermarksSoAnInvalidationCannotBeUndone() {
+        gcache.invalidate("user_id", "12");
+        await().until(() -> exists("{urn:user_id:12}#watermark"));
+        assertThatThrownBy(() -> gcache.delete(GCacheKey.of("user_id", "12", "watermark")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalidate");
+        assertThat(exists("{urn:user_id:12}#watermark")).isTrue();
+    }
+
+    @Test
     void invalidateWithRedisDownReportsFailureButInvalidatesLocal() {
         profiles.source.put("12", "old");
         try (GCache.Scope scope = gcache.enable()) {
