@@ -54,7 +54,7 @@ export class QwcGcacheUseCases extends LitElement {
         const now = performance.now();
         const rates = {};
         for (const row of rows) {
-            for (const layer of ['LOCAL', 'REMOTE']) {
+            for (const layer of this._layers(row)) {
                 const c = row.counters[layer];
                 const key = row.useCase + '/' + layer;
                 const before = this._previous && this._previous.counters[key];
@@ -73,13 +73,18 @@ export class QwcGcacheUseCases extends LitElement {
         }
         const counters = {};
         for (const row of rows) {
-            for (const layer of ['LOCAL', 'REMOTE']) {
+            for (const layer of this._layers(row)) {
                 counters[row.useCase + '/' + layer] = row.counters[layer];
             }
         }
         this._previous = { time: now, counters };
         this._rates = rates;
         this._rows = rows;
+    }
+
+    /** REQUEST only for use cases that have it (reference R20). */
+    _layers(row) {
+        return row.counters.REQUEST ? ['REQUEST', 'LOCAL', 'REMOTE'] : ['LOCAL', 'REMOTE'];
     }
 
     render() {
@@ -90,7 +95,7 @@ export class QwcGcacheUseCases extends LitElement {
                         <th>Hit rate</th><th>Misses</th><th>Errors</th><th>Disabled</th></tr>
                 </thead>
                 <tbody>
-                    ${this._rows.map(row => ['LOCAL', 'REMOTE'].map((layer, i) => this._layerRow(row, layer, i === 0)))}
+                    ${this._rows.map(row => this._layers(row).map((layer, i) => this._layerRow(row, layer, i === 0)))}
                 </tbody>
             </table>
             <div class="tools">
@@ -104,14 +109,37 @@ export class QwcGcacheUseCases extends LitElement {
         `;
     }
 
+    /** The REQUEST layer has no TTL or ramp: it lives as long as one enable scope. */
+    _requestRow(row, first) {
+        const c = row.counters.REQUEST;
+        const rate = this._rates[row.useCase + '/REQUEST'] || {};
+        const id = row.useCase + '-REQUEST';
+        return html`
+            <tr>
+                <td>${first ? row.useCase : ''}</td>
+                <td>${first ? row.keyType : ''}</td>
+                <td class="layer">REQUEST</td>
+                <td class="muted">one scope</td>
+                <td class="muted">—</td>
+                <td class="num" id="rate-${id}">${(rate.perSecond ?? 0).toFixed(1)}</td>
+                <td class="num" id="hitrate-${id}">${rate.hitRate == null ? '—' : (rate.hitRate * 100).toFixed(0) + ' %'}</td>
+                <td class="num" id="misses-${id}">${c.misses}</td>
+                <td class="num">0</td>
+                <td class="muted"></td>
+            </tr>`;
+    }
+
     _layerRow(row, layer, first) {
+        if (layer === 'REQUEST') {
+            return this._requestRow(row, first);
+        }
         const settings = layer === 'LOCAL' ? row.local : row.remote;
         const c = row.counters[layer];
         const rate = this._rates[row.useCase + '/' + layer] || {};
         const id = row.useCase + '-' + layer;
         const disabled = Object.entries(c).filter(([k, v]) => k.startsWith('disabled.') && v > 0)
             .map(([k, v]) => k.substring(9) + ' ' + v);
-        if (first && row.counters.GLOBAL['disabled.context'] > 0) {
+        if (layer === 'LOCAL' && row.counters.GLOBAL['disabled.context'] > 0) {
             disabled.push('context ' + row.counters.GLOBAL['disabled.context']);
         }
         return html`

@@ -24,9 +24,11 @@ import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteBreaker;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteRead;
+import io.quarkiverse.gcache.runtime.layers.RequestLayer;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -83,6 +85,32 @@ final class ReadThrough {
         if (key == null) {
             return ctx.proceed();
         }
+        RequestLayer.Values request = requestValues(uc);
+        if (request == null) {
+            return syncLocal(uc, ctx, key, sampled, t0);
+        }
+        // R20: the scope's REQUEST layer first; a value computed or fetched below is kept for the rest of the scope
+        uc.stats().request(StatLayer.REQUEST);
+        if (request.contains(key)) {
+            return request.get(key);
+        }
+        uc.stats().miss(StatLayer.REQUEST, MissReason.ABSENT);
+        Object value = syncLocal(uc, ctx, key, sampled, t0);
+        request.put(key, value);
+        return value;
+    }
+
+    /** The REQUEST layer's values of {@code uc} in the current enable scope, or {@code null} when it has none (R20). */
+    private static RequestLayer.Values requestValues(UseCase uc) {
+        if (!uc.requestEnabled()) {
+            return null;
+        }
+        RequestLayer layer = EnableScopes.requestLayer();
+        return layer == null ? null : layer.of(uc);
+    }
+
+    /** LOCAL, then REMOTE and the method (R2). */
+    private Object syncLocal(UseCase uc, InvocationContext ctx, String key, boolean sampled, long t0) throws Exception {
         long localTtl = decideLocal(uc);
         if (localTtl <= 0) {
             return syncLoad(uc, ctx, key, null, 0, sampled ? t0 : System.nanoTime());
@@ -209,7 +237,17 @@ final class ReadThrough {
         if (key == null) {
             return ctx.proceed();
         }
-        Uni<Object> uni = Uni.createFrom().deferred(() -> reactiveRead(uc, ctx, key));
+        // The scope is the caller's: its REQUEST layer is taken now, not when the Uni is subscribed (R20)
+        RequestLayer.Values request = requestValues(uc);
+        Uni<Object> uni = request == null ? Uni.createFrom().deferred(() -> reactiveRead(uc, ctx, key))
+                : Uni.createFrom().deferred(() -> {
+                    uc.stats().request(StatLayer.REQUEST);
+                    if (request.contains(key)) {
+                        return Uni.createFrom().item(request.get(key));
+                    }
+                    uc.stats().miss(StatLayer.REQUEST, MissReason.ABSENT);
+                    return reactiveRead(uc, ctx, key).invoke(value -> request.put(key, value));
+                });
         return uc.kind() == MethodKind.UNI ? uni : uni.subscribeAsCompletionStage();
     }
 

@@ -29,6 +29,7 @@ public final class UseCase {
     private final LayerPolicy remote;
     private final LocalLayer localLayer;
     private final InvalidationLog.Entities invalidated;
+    private final boolean requestEnabled;
     private final UseCaseStats stats = new UseCaseStats();
     private volatile UseCaseMeters meters = UseCaseMeters.NOOP;
     private final FailureLog keyFailures = new FailureLog("key building");
@@ -39,7 +40,7 @@ public final class UseCase {
 
     public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
             long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer,
-            InvalidationLog.Entities invalidated) {
+            InvalidationLog.Entities invalidated, boolean requestEnabled) {
         this.shape = shape;
         this.name = name;
         this.keyType = keyType;
@@ -52,6 +53,12 @@ public final class UseCase {
         this.remote = remote;
         this.localLayer = localLayer;
         this.invalidated = invalidated;
+        this.requestEnabled = requestEnabled;
+    }
+
+    /** Whether this use case has the REQUEST layer ({@code use-case."X".request.enabled}, R20). */
+    public boolean requestEnabled() {
+        return requestEnabled;
     }
 
     public String name() {

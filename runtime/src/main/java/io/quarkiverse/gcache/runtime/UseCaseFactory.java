@@ -62,7 +62,8 @@ final class UseCaseFactory {
         GCacheSerializer serializer = m.serializer() == null ? json : instance(m.serializer(), GCacheSerializer.class);
         return new UseCase(m.useCase(), m.keyType(), m.declaration(), m.kind(), keys, valueType,
                 m.valueShape(), serializer, local, remotePolicy,
-                new LocalLayer(config.local().maximumSize(), keys.keyIsId()), log.of(m.keyType()));
+                new LocalLayer(config.local().maximumSize(), keys.keyIsId()), log.of(m.keyType()),
+                props != null && props.request().enabled());
     }
 
     /**

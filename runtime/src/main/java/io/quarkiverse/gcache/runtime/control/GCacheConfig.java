@@ -139,6 +139,19 @@ public interface GCacheConfig {
 
         /** REMOTE layer of this use case. */
         Layer remote();
+
+        /** REQUEST layer of this use case (reference R20). */
+        Request request();
+    }
+
+    interface Request {
+        /**
+         * Whether calls of this use case inside one enable scope (one HTTP request for {@code @GCacheEnabled}) share
+         * their results: the same key asked twice in a scope runs nothing twice and costs no Redis round trip. Values
+         * are held by reference and dropped with the scope; no TTL, no ramp.
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     interface Layer {

@@ -158,6 +158,13 @@ public final class RuntimeControl implements GCacheControl {
     private static UseCaseInfo info(UseCase uc) {
         UseCaseStats s = uc.stats();
         Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        if (uc.requestEnabled()) {
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put("requests", s.requests(StatLayer.REQUEST));
+            c.put("hits", s.hits(StatLayer.REQUEST));
+            c.put("misses", s.misses(StatLayer.REQUEST));
+            counters.put(StatLayer.REQUEST.name(), c);
+        }
         for (StatLayer layer : new StatLayer[] { StatLayer.LOCAL, StatLayer.REMOTE }) {
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("requests", s.requests(layer));

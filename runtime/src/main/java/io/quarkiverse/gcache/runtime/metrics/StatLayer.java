@@ -2,8 +2,12 @@ package io.quarkiverse.gcache.runtime.metrics;
 
 import io.quarkiverse.gcache.CacheLayer;
 
-/** The {@code layer} tag values: the two cache layers, and GLOBAL for a call disabled by context (reference R16). */
+/**
+ * The {@code layer} tag values: the cache layers (REQUEST only for use cases that have it, reference R20), and GLOBAL
+ * for a call disabled by context (reference R16).
+ */
 public enum StatLayer {
+    REQUEST,
     LOCAL,
     REMOTE,
     GLOBAL;

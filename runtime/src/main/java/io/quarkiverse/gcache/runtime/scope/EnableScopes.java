@@ -1,6 +1,7 @@
 package io.quarkiverse.gcache.runtime.scope;
 
 import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.runtime.layers.RequestLayer;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -12,24 +13,63 @@ import io.vertx.core.Vertx;
  * context's locals as well, so that code of the same request running after an async hop sees it. The thread
  * local wins over the context, which lets a nested {@code disable()} opt out of an enabled request. Reading the
  * state allocates nothing and takes no lock.
+ * <p>
+ * An enabled scope carries its REQUEST layer (R20), created on first use. A nested {@code enable()} inside an enabled
+ * scope continues that scope (same REQUEST layer): it is still the same request.
  */
 public final class EnableScopes {
 
     /** Context-local key; also written by the HTTP filter. */
     public static final String CONTEXT_KEY = "io.quarkiverse.gcache.enabled";
 
-    private static final ThreadLocal<Boolean> THREAD = new ThreadLocal<>();
+    private static final ThreadLocal<State> THREAD = new ThreadLocal<>();
+
+    /** The state of a scope: enabled or not, and the REQUEST layer of an enabled one. Shared by the async hops. */
+    public static final class State {
+        static final State DISABLED = new State(false);
+
+        final boolean enabled;
+        private volatile RequestLayer request;
+
+        State(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The REQUEST layer of this scope, created on first use. */
+        RequestLayer request() {
+            RequestLayer r = request;
+            if (r == null) {
+                synchronized (this) {
+                    r = request;
+                    if (r == null) {
+                        request = r = new RequestLayer();
+                    }
+                }
+            }
+            return r;
+        }
+    }
 
     private EnableScopes() {
     }
 
     public static boolean isEnabled() {
-        return current() == Boolean.TRUE;
+        State state = current();
+        return state != null && state.enabled;
     }
 
-    /** The effective state here: {@code TRUE}, {@code FALSE} or {@code null} (no scope, so disabled). */
-    static Boolean current() {
-        Boolean state = THREAD.get();
+    /**
+     * The REQUEST layer of the enabled scope here (R20), or {@code null} outside one. Call only for use cases with the
+     * REQUEST layer on: the first call in a scope creates it.
+     */
+    public static RequestLayer requestLayer() {
+        State state = current();
+        return state != null && state.enabled ? state.request() : null;
+    }
+
+    /** The effective state here, or {@code null} (no scope, so disabled). */
+    static State current() {
+        State state = THREAD.get();
         if (state == null) {
             Context context = duplicatedContext();
             if (context != null) {
@@ -40,8 +80,8 @@ public final class EnableScopes {
     }
 
     /** Sets the thread's state (context propagation) and returns the previous one. */
-    static Boolean swapThreadState(Boolean state) {
-        Boolean previous = THREAD.get();
+    static State swapThreadState(State state) {
+        State previous = THREAD.get();
         if (state == null) {
             THREAD.remove();
         } else {
@@ -52,8 +92,9 @@ public final class EnableScopes {
 
     /** Opens a scope that enables ({@code true}) or disables caching until closed. */
     public static GCache.Scope open(boolean enabled) {
-        Boolean state = Boolean.valueOf(enabled);
-        Boolean previousThread = THREAD.get();
+        State outer = current();
+        State state = !enabled ? State.DISABLED : outer != null && outer.enabled ? outer : new State(true);
+        State previousThread = THREAD.get();
         THREAD.set(state);
         Context context = duplicatedContext();
         Object previousContext = null;
@@ -68,7 +109,10 @@ public final class EnableScopes {
     public static void enableCurrentContext() {
         Context context = duplicatedContext();
         if (context != null) {
-            context.putLocal(CONTEXT_KEY, Boolean.TRUE);
+            State existing = context.getLocal(CONTEXT_KEY);
+            if (existing == null || !existing.enabled) {
+                context.putLocal(CONTEXT_KEY, new State(true));
+            }
         }
     }
 
@@ -78,12 +122,12 @@ public final class EnableScopes {
     }
 
     private static final class RestoringScope implements GCache.Scope {
-        private final Boolean previousThread;
+        private final State previousThread;
         private final Context context;
         private final Object previousContext;
         private boolean closed;
 
-        RestoringScope(Boolean previousThread, Context context, Object previousContext) {
+        RestoringScope(State previousThread, Context context, Object previousContext) {
             this.previousThread = previousThread;
             this.context = context;
             this.previousContext = previousContext;

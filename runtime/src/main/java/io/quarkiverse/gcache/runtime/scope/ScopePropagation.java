@@ -14,9 +14,9 @@ public class ScopePropagation implements ThreadContextProvider {
 
     @Override
     public ThreadContextSnapshot currentContext(Map<String, String> props) {
-        Boolean captured = EnableScopes.current();
+        EnableScopes.State captured = EnableScopes.current();
         return () -> {
-            Boolean previous = EnableScopes.swapThreadState(captured);
+            EnableScopes.State previous = EnableScopes.swapThreadState(captured);
             return () -> EnableScopes.swapThreadState(previous);
         };
     }
@@ -24,7 +24,7 @@ public class ScopePropagation implements ThreadContextProvider {
     @Override
     public ThreadContextSnapshot clearedContext(Map<String, String> props) {
         return () -> {
-            Boolean previous = EnableScopes.swapThreadState(null);
+            EnableScopes.State previous = EnableScopes.swapThreadState(null);
             return () -> EnableScopes.swapThreadState(previous);
         };
     }
