@@ -32,6 +32,7 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
 import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
+import io.quarkiverse.gcache.runtime.tracing.Tracing;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
 import io.quarkus.redis.client.RedisClientName;
@@ -63,6 +64,9 @@ public class GCacheRuntime {
     Instance<GCacheConfigProvider> providers;
     @Inject
     io.vertx.core.Vertx vertx;
+    /** A bean only when the build found OpenTelemetry tracing (R16); resolved once here, never per call. */
+    @Inject
+    Instance<Tracing> tracing;
 
     private Map<String, UseCase> useCases;
     private Map<String, Invalidation> invalidations;
@@ -78,7 +82,7 @@ public class GCacheRuntime {
         remote = connectRemote();
         InvalidationLog log = new InvalidationLog(TimeUnit.HOURS.toNanos(1));
         UseCaseFactory factory = new UseCaseFactory(config, providers.isResolvable() ? providers.get() : null,
-                objectMapper, log);
+                objectMapper, log, tracing.isResolvable() ? tracing.get() : Tracing.NOOP);
         Map<String, UseCase> all = new LinkedHashMap<>();
         for (CachedMethod m : cachedMethods.methods()) {
             all.put(m.useCase(), factory.create(m));

@@ -48,6 +48,9 @@ import io.vertx.core.Vertx;
  * value is trusted only if it is well-formed, not dated in the future, of the value type's current shape, newer
  * than its entity's watermark and not of an entity whose invalidation is still waiting in the outbox (R6, R14a,
  * R14b, R18).
+ * <p>
+ * Every call names the layer that served it, or the method, to the current trace span ({@code UseCase.served}, R16);
+ * without OpenTelemetry that is an empty call.
  */
 final class ReadThrough {
 
@@ -83,6 +86,7 @@ final class ReadThrough {
         long t0 = sampled ? System.nanoTime() : 0;
         String key = key(uc, ctx);
         if (key == null) {
+            uc.served(null);
             return ctx.proceed();
         }
         RequestLayer.Values request = requestValues(uc);
@@ -124,6 +128,7 @@ final class ReadThrough {
                 if (sampled) {
                     uc.meters().get(System.nanoTime() - t0);
                 }
+                uc.served(CacheLayer.LOCAL);
                 return hit.value();
             }
             local.remove(key, hit);
@@ -140,6 +145,7 @@ final class ReadThrough {
                 local.release(key, claim);
                 claim.complete(late);
                 uc.meters().get(System.nanoTime() - t0);
+                uc.served(CacheLayer.LOCAL);
                 return late.value();
             }
             uc.stats().miss(StatLayer.LOCAL, reason);
@@ -162,7 +168,7 @@ final class ReadThrough {
         if (waited == null) {
             // R11a: the other caller's computation took too long; do not wait for it any more
             uc.stats().miss(StatLayer.LOCAL, MissReason.ABSENT);
-            uc.stats().disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
+            uc.disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
         if (isStale(uc, waited)) {
@@ -171,6 +177,7 @@ final class ReadThrough {
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
         uc.meters().get(System.nanoTime() - t0);
+        uc.served(CacheLayer.LOCAL);
         return waited.value();
     }
 
@@ -206,10 +213,12 @@ final class ReadThrough {
                 if (hit != MISS) {
                     fillLocal(uc, claim, hit, localTtl, key, start);
                     uc.meters().get(System.nanoTime() - start);
+                    uc.served(CacheLayer.REMOTE);
                     return hit;
                 }
             }
         }
+        uc.served(null);
         long m0 = System.nanoTime();
         Object value;
         try {
@@ -235,6 +244,7 @@ final class ReadThrough {
     Object reactive(UseCase uc, InvocationContext ctx) throws Exception {
         String key = key(uc, ctx);
         if (key == null) {
+            uc.served(null);
             return ctx.proceed();
         }
         // The scope is the caller's: its REQUEST layer is taken now, not when the Uni is subscribed (R20)
@@ -275,6 +285,7 @@ final class ReadThrough {
                 if (sampled) {
                     uc.meters().get(System.nanoTime() - t0);
                 }
+                uc.served(CacheLayer.LOCAL);
                 return Uni.createFrom().item(hit.value());
             }
             local.remove(key, hit);
@@ -288,6 +299,7 @@ final class ReadThrough {
             if (late != null && !isStale(uc, late)) {
                 local.release(key, claim);
                 claim.complete(late);
+                uc.served(CacheLayer.LOCAL);
                 return Uni.createFrom().item(late.value());
             }
             uc.stats().miss(StatLayer.LOCAL, reason);
@@ -315,7 +327,7 @@ final class ReadThrough {
         return waited.onItemOrFailure().transformToUni((e, failure) -> {
             if (failure instanceof io.smallrye.mutiny.TimeoutException) {
                 uc.stats().miss(StatLayer.LOCAL, MissReason.ABSENT);
-                uc.stats().disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
+                uc.disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
                 return timedLoad(uc, ctx, key);
             }
             if (failure != null) {
@@ -326,6 +338,7 @@ final class ReadThrough {
                 uc.stats().miss(StatLayer.LOCAL, MissReason.STALE);
                 return timedLoad(uc, ctx, key);
             }
+            uc.served(CacheLayer.LOCAL);
             return Uni.createFrom().item(e.value());
         });
     }
@@ -347,6 +360,7 @@ final class ReadThrough {
                     }
                     Object hit = decode(uc, fullKey, read);
                     if (hit != MISS) {
+                        uc.served(CacheLayer.REMOTE);
                         return Uni.createFrom().item(hit);
                     }
                     return proceed(uc, ctx, methodNanos).invoke(value -> store(uc, fullKey, value, read, remoteTtl));
@@ -355,6 +369,7 @@ final class ReadThrough {
 
     /** The method's result as a {@code Uni}, timed ({@code gcache.fallback}) and its failures counted. */
     private static Uni<Object> proceed(UseCase uc, InvocationContext ctx, long[] methodNanos) {
+        uc.served(null);
         long m0 = System.nanoTime();
         return invoke(uc, ctx).onItemOrFailure().invoke((item, failure) -> {
             methodNanos[0] = System.nanoTime() - m0;
@@ -402,7 +417,7 @@ final class ReadThrough {
     private long decideLocal(UseCase uc) {
         long ttl = decide(uc, CacheLayer.LOCAL);
         if (ttl > 0 && gap.isOpen() && uc.keys().tracked()) {
-            uc.stats().disabled(StatLayer.LOCAL, DisabledReason.INVALIDATION_GAP);
+            uc.disabled(StatLayer.LOCAL, DisabledReason.INVALIDATION_GAP);
             return -1;
         }
         return ttl;
@@ -417,7 +432,7 @@ final class ReadThrough {
     private RemoteBreaker.Permit permit(UseCase uc) {
         RemoteBreaker.Permit permit = remote.breaker().tryAcquire();
         if (permit == null) {
-            uc.stats().disabled(StatLayer.REMOTE, DisabledReason.SERVER_DOWN);
+            uc.disabled(StatLayer.REMOTE, DisabledReason.SERVER_DOWN);
         }
         return permit;
     }
@@ -437,7 +452,7 @@ final class ReadThrough {
         if (decision.used()) {
             return decision.ttlNanos();
         }
-        uc.stats().disabled(StatLayer.of(layer), decision.reason());
+        uc.disabled(StatLayer.of(layer), decision.reason());
         if (decision.providerFailure() != null) {
             uc.configFailed(layer, decision.providerFailure());
         }

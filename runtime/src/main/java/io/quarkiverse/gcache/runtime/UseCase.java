@@ -8,11 +8,13 @@ import io.quarkiverse.gcache.runtime.control.LayerPolicy;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
+import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.ErrorKind;
 import io.quarkiverse.gcache.runtime.metrics.FailureLog;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseMeters;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
+import io.quarkiverse.gcache.runtime.tracing.Tracing;
 
 /** Everything the read-through path needs about one {@code @GCached} method, assembled once at startup. */
 public final class UseCase {
@@ -32,6 +34,8 @@ public final class UseCase {
     private final boolean requestEnabled;
     private final UseCaseStats stats = new UseCaseStats();
     private volatile UseCaseMeters meters = UseCaseMeters.NOOP;
+    /** Final: without OpenTelemetry a traced call costs a field read and an empty, inlined call. */
+    private final Tracing tracing;
     private final FailureLog keyFailures = new FailureLog("key building");
     private final FailureLog remoteFailures = new FailureLog("REMOTE layer");
     private final FailureLog codecFailures = new FailureLog("value serialization");
@@ -40,7 +44,8 @@ public final class UseCase {
 
     public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
             long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer,
-            InvalidationLog.Entities invalidated, boolean requestEnabled) {
+            InvalidationLog.Entities invalidated, boolean requestEnabled, Tracing tracing) {
+        this.tracing = tracing;
         this.shape = shape;
         this.name = name;
         this.keyType = keyType;
@@ -128,6 +133,17 @@ public final class UseCase {
         this.meters = meters;
     }
 
+    /** On the current span: the call was answered by {@code layer}, or by the method when {@code null} (R16). */
+    void served(CacheLayer layer) {
+        tracing.served(name, layer);
+    }
+
+    /** Counted, and an event on the current span (R16). */
+    void disabled(StatLayer layer, DisabledReason reason) {
+        stats.disabled(layer, reason);
+        tracing.disabled(name, layer, reason);
+    }
+
     void keyFailed(Throwable t) {
         stats.error(StatLayer.GLOBAL, ErrorKind.KEY_BUILDING);
         keyFailures.log(name, t);
@@ -136,6 +152,7 @@ public final class UseCase {
     void remoteFailed(Throwable t) {
         stats.error(StatLayer.REMOTE, ErrorKind.REDIS);
         remoteFailures.log(name, t);
+        tracing.remoteFailed(name, t);
     }
 
     void codecFailed(Throwable t) {

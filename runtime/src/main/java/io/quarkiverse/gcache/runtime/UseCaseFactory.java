@@ -23,6 +23,7 @@ import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
 import io.quarkiverse.gcache.runtime.layers.JsonSerializer;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.layers.ValueTypes;
+import io.quarkiverse.gcache.runtime.tracing.Tracing;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -39,10 +40,12 @@ final class UseCaseFactory {
     private final JsonSerializer json;
 
     private final InvalidationLog log;
+    private final Tracing tracing;
 
     UseCaseFactory(GCacheConfig config, GCacheConfigProvider provider, ObjectMapper applicationMapper,
-            InvalidationLog log) {
+            InvalidationLog log, Tracing tracing) {
         this.config = config;
+        this.tracing = tracing;
         this.log = log;
         this.provider = provider;
         this.json = new JsonSerializer(withValueModules(applicationMapper));
@@ -63,7 +66,7 @@ final class UseCaseFactory {
         return new UseCase(m.useCase(), m.keyType(), m.declaration(), m.kind(), keys, valueType,
                 m.valueShape(), serializer, local, remotePolicy,
                 new LocalLayer(config.local().maximumSize(), keys.keyIsId()), log.of(m.keyType()),
-                props != null && props.request().enabled());
+                props != null && props.request().enabled(), tracing);
     }
 
     /**
