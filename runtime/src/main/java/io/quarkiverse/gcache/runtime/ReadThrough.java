@@ -96,6 +96,7 @@ final class ReadThrough {
         // R20: the scope's REQUEST layer first; a value computed or fetched below is kept for the rest of the scope
         uc.stats().request(StatLayer.REQUEST);
         if (request.contains(key)) {
+            uc.served(StatLayer.REQUEST);
             return request.get(key);
         }
         uc.stats().miss(StatLayer.REQUEST, MissReason.ABSENT);
@@ -128,7 +129,7 @@ final class ReadThrough {
                 if (sampled) {
                     uc.meters().get(System.nanoTime() - t0);
                 }
-                uc.served(CacheLayer.LOCAL);
+                uc.served(StatLayer.LOCAL);
                 return hit.value();
             }
             local.remove(key, hit);
@@ -145,7 +146,7 @@ final class ReadThrough {
                 local.release(key, claim);
                 claim.complete(late);
                 uc.meters().get(System.nanoTime() - t0);
-                uc.served(CacheLayer.LOCAL);
+                uc.served(StatLayer.LOCAL);
                 return late.value();
             }
             uc.stats().miss(StatLayer.LOCAL, reason);
@@ -177,7 +178,7 @@ final class ReadThrough {
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
         uc.meters().get(System.nanoTime() - t0);
-        uc.served(CacheLayer.LOCAL);
+        uc.served(StatLayer.LOCAL);
         return waited.value();
     }
 
@@ -213,7 +214,7 @@ final class ReadThrough {
                 if (hit != MISS) {
                     fillLocal(uc, claim, hit, localTtl, key, start);
                     uc.meters().get(System.nanoTime() - start);
-                    uc.served(CacheLayer.REMOTE);
+                    uc.served(StatLayer.REMOTE);
                     return hit;
                 }
             }
@@ -253,6 +254,7 @@ final class ReadThrough {
                 : Uni.createFrom().deferred(() -> {
                     uc.stats().request(StatLayer.REQUEST);
                     if (request.contains(key)) {
+                        uc.served(StatLayer.REQUEST);
                         return Uni.createFrom().item(request.get(key));
                     }
                     uc.stats().miss(StatLayer.REQUEST, MissReason.ABSENT);
@@ -285,7 +287,7 @@ final class ReadThrough {
                 if (sampled) {
                     uc.meters().get(System.nanoTime() - t0);
                 }
-                uc.served(CacheLayer.LOCAL);
+                uc.served(StatLayer.LOCAL);
                 return Uni.createFrom().item(hit.value());
             }
             local.remove(key, hit);
@@ -299,7 +301,7 @@ final class ReadThrough {
             if (late != null && !isStale(uc, late)) {
                 local.release(key, claim);
                 claim.complete(late);
-                uc.served(CacheLayer.LOCAL);
+                uc.served(StatLayer.LOCAL);
                 return Uni.createFrom().item(late.value());
             }
             uc.stats().miss(StatLayer.LOCAL, reason);
@@ -338,7 +340,7 @@ final class ReadThrough {
                 uc.stats().miss(StatLayer.LOCAL, MissReason.STALE);
                 return timedLoad(uc, ctx, key);
             }
-            uc.served(CacheLayer.LOCAL);
+            uc.served(StatLayer.LOCAL);
             return Uni.createFrom().item(e.value());
         });
     }
@@ -360,7 +362,7 @@ final class ReadThrough {
                     }
                     Object hit = decode(uc, fullKey, read);
                     if (hit != MISS) {
-                        uc.served(CacheLayer.REMOTE);
+                        uc.served(StatLayer.REMOTE);
                         return Uni.createFrom().item(hit);
                     }
                     return proceed(uc, ctx, methodNanos).invoke(value -> store(uc, fullKey, value, read, remoteTtl));

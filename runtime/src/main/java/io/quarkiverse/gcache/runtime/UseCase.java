@@ -134,7 +134,7 @@ public final class UseCase {
     }
 
     /** On the current span: the call was answered by {@code layer}, or by the method when {@code null} (R16). */
-    void served(CacheLayer layer) {
+    void served(StatLayer layer) {
         tracing.served(name, layer);
     }
 

@@ -134,9 +134,12 @@ public final class RuntimeControl implements GCacheControl {
             return;
         }
         // A reload that started while the write was under way may have read the hash before it: bump the generation
-        // again once written, so such a reload is dropped (the write's own announcement reloads afterwards).
+        // again once written, so such a reload is dropped. That may drop the reload of the write's own announcement
+        // too (it can start before the reply arrives), so reload once more after the write: the last reload always
+        // starts after the last write, and the local state ends as Redis has it.
         Uni<Void> write = remote.writeOverride(hash, field, value, channel)
-                .onItemOrFailure().invoke(() -> generation.incrementAndGet());
+                .onItemOrFailure().invoke(() -> generation.incrementAndGet())
+                .onItem().call(() -> reload().onFailure().recoverWithNull());
         try {
             Blocking.awaitUnlessEventLoop(write,
                     t -> LOG.warnf("GCache override %s applied on this instance only: %s", field, t));

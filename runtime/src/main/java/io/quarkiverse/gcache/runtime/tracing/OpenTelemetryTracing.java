@@ -32,7 +32,7 @@ public class OpenTelemetryTracing implements Tracing {
     static final String METHOD = "method";
 
     @Override
-    public void served(String useCase, CacheLayer layer) {
+    public void served(String useCase, StatLayer layer) {
         Span span = Span.current();
         if (!span.isRecording()) {
             return;

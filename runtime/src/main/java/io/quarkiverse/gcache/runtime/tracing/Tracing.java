@@ -1,6 +1,5 @@
 package io.quarkiverse.gcache.runtime.tracing;
 
-import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 
@@ -17,7 +16,7 @@ public interface Tracing {
     };
 
     /** The call was answered by {@code layer}, or by the method when {@code null}. */
-    default void served(String useCase, CacheLayer layer) {
+    default void served(String useCase, StatLayer layer) {
     }
 
     /** A layer was not used by the call, for {@code reason}; {@link StatLayer#GLOBAL}: the cache was off (R1). */
