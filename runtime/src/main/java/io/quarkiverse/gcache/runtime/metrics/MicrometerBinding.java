@@ -119,7 +119,7 @@ public class MicrometerBinding {
 
         @Override
         public boolean sampleHit() {
-            return hitSampling <= 1 || ThreadLocalRandom.current().nextInt(hitSampling) == 0;
+            return hitSampling > 0 && (hitSampling == 1 || ThreadLocalRandom.current().nextInt(hitSampling) == 0);
         }
 
         @Override
