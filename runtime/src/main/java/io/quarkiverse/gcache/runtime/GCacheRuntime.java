@@ -98,7 +98,8 @@ public class GCacheRuntime {
                 config.invalidation().minWatermarkTtl());
         Duration waitTimeout = config.local().waitTimeout()
                 .orElse(config.remote().timeout().multipliedBy(2).plusSeconds(1));
-        readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout);
+        readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout,
+                config.earlyRefreshBeta());
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<String, Invalidation> byId = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -66,10 +67,12 @@ final class ReadThrough {
     private final InvalidationGap gap;
     private final Duration waitTimeout;
     private final long waitTimeoutNanos;
+    private final double earlyRefreshBeta;
     private volatile boolean eventLoopWarned;
 
     ReadThrough(RemoteLayer remote, InvalidationLog invalidations, InvalidationOutbox outbox, InvalidationGap gap,
-            Duration waitTimeout) {
+            Duration waitTimeout, double earlyRefreshBeta) {
+        this.earlyRefreshBeta = earlyRefreshBeta;
         this.remote = remote;
         this.invalidations = invalidations;
         this.outbox = outbox;
@@ -126,11 +129,23 @@ final class ReadThrough {
         MissReason reason = MissReason.ABSENT;
         if (hit != null) {
             if (!isStale(uc, hit)) {
-                if (sampled) {
-                    uc.meters().get(System.nanoTime() - t0);
+                CompletableFuture<LocalEntry> refresh = uc.earlyRefresh() ? earlyRefresh(uc, local, key, hit) : null;
+                if (refresh == null) {
+                    if (sampled) {
+                        uc.meters().get(System.nanoTime() - t0);
+                    }
+                    uc.served(StatLayer.LOCAL);
+                    return hit.value();
                 }
-                uc.served(StatLayer.LOCAL);
-                return hit.value();
+                // R21: this call recomputes the entry; every other caller keeps getting it meanwhile
+                uc.stats().miss(StatLayer.LOCAL, MissReason.EARLY_REFRESH);
+                try {
+                    return syncLoad(uc, ctx, key, refresh, localTtl, System.nanoTime());
+                } catch (Throwable t) {
+                    local.release(key, refresh);
+                    refresh.completeExceptionally(t);
+                    throw t;
+                }
             }
             local.remove(key, hit);
             reason = MissReason.STALE;
@@ -231,6 +246,7 @@ final class ReadThrough {
         }
         long m1 = System.nanoTime();
         uc.meters().fallback(m1 - m0);
+        uc.methodTime(m1 - m0);
         fillLocal(uc, claim, value, localTtl, key, start);
         if (read != null) {
             store(uc, fullKey, value, read, remoteTtl);
@@ -284,6 +300,17 @@ final class ReadThrough {
         MissReason reason = MissReason.ABSENT;
         if (hit != null) {
             if (!isStale(uc, hit)) {
+                CompletableFuture<LocalEntry> refresh = uc.earlyRefresh() ? earlyRefresh(uc, local, key, hit) : null;
+                if (refresh != null) {
+                    // R21: refreshed on its own subscription; this caller, like every other, gets the cached value
+                    long start = System.nanoTime();
+                    timedLoad(uc, ctx, key).subscribe().with(
+                            value -> fillLocal(uc, refresh, value, localTtl, key, start),
+                            failure -> {
+                                local.release(key, refresh);
+                                refresh.completeExceptionally(failure);
+                            });
+                }
                 if (sampled) {
                     uc.meters().get(System.nanoTime() - t0);
                 }
@@ -376,6 +403,7 @@ final class ReadThrough {
         return invoke(uc, ctx).onItemOrFailure().invoke((item, failure) -> {
             methodNanos[0] = System.nanoTime() - m0;
             uc.meters().fallback(methodNanos[0]);
+            uc.methodTime(methodNanos[0]);
             if (failure != null) {
                 uc.methodFailed(failure);
             }
@@ -479,6 +507,26 @@ final class ReadThrough {
         } else {
             uc.localLayer().fill(key, claim, entry);
         }
+    }
+
+    /**
+     * XFetch (R21, Vattani et al., VLDB 2015): recompute a live entry now when {@code now - δ·β·ln(u) >= expiry},
+     * {@code u} uniform in (0, 1], δ the method's usual time. The chance rises as expiry nears and is larger for slow
+     * methods, so a hot key is refreshed once, shortly before it expires. Returns the claim when this call refreshes
+     * (single flight: none when another call already does), else {@code null}.
+     */
+    private CompletableFuture<LocalEntry> earlyRefresh(UseCase uc, LocalLayer local, String key, LocalEntry hit) {
+        long delta = uc.methodNanos();
+        if (delta <= 0) {
+            return null;
+        }
+        long expiry = hit.startNanos() + hit.ttlNanos();
+        double u = 1.0 - ThreadLocalRandom.current().nextDouble();
+        if (System.nanoTime() - delta * earlyRefreshBeta * Math.log(u) - expiry < 0) {
+            return null;
+        }
+        CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
+        return local.claim(key, claim) == null ? claim : null;
     }
 
     /** Whether a LOCAL entry predates an invalidation this instance knows of (R6a) or a resync (R8a). */

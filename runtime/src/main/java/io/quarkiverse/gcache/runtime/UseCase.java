@@ -32,6 +32,9 @@ public final class UseCase {
     private final LocalLayer localLayer;
     private final InvalidationLog.Entities invalidated;
     private final boolean requestEnabled;
+    private final boolean earlyRefresh;
+    /** Moving average of the method's time (δ of early refresh, R21); racy updates only lose a sample. */
+    private volatile long methodNanos;
     private final UseCaseStats stats = new UseCaseStats();
     private volatile UseCaseMeters meters = UseCaseMeters.NOOP;
     /** Final: without OpenTelemetry a traced call costs a field read and an empty, inlined call. */
@@ -44,7 +47,7 @@ public final class UseCase {
 
     public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
             long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer,
-            InvalidationLog.Entities invalidated, boolean requestEnabled, Tracing tracing) {
+            InvalidationLog.Entities invalidated, boolean requestEnabled, boolean earlyRefresh, Tracing tracing) {
         this.tracing = tracing;
         this.shape = shape;
         this.name = name;
@@ -59,6 +62,23 @@ public final class UseCase {
         this.localLayer = localLayer;
         this.invalidated = invalidated;
         this.requestEnabled = requestEnabled;
+        this.earlyRefresh = earlyRefresh;
+    }
+
+    /** Whether LOCAL hits of this use case may refresh early ({@code local.early-refresh}, R21). */
+    public boolean earlyRefresh() {
+        return earlyRefresh;
+    }
+
+    /** Records one run of the method (an exponential moving average, weight 1/8). */
+    public void methodTime(long nanos) {
+        long old = methodNanos;
+        methodNanos = old == 0 ? nanos : old + (nanos - old) / 8;
+    }
+
+    /** The method's usual time, {@code 0} before its first run. */
+    public long methodNanos() {
+        return methodNanos;
     }
 
     /** Whether this use case has the REQUEST layer ({@code use-case."X".request.enabled}, R20). */

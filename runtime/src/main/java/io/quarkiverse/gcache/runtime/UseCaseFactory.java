@@ -66,7 +66,7 @@ final class UseCaseFactory {
         return new UseCase(m.useCase(), m.keyType(), m.declaration(), m.kind(), keys, valueType,
                 m.valueShape(), serializer, local, remotePolicy,
                 new LocalLayer(config.local().maximumSize(), keys.keyIsId()), log.of(m.keyType()),
-                props != null && props.request().enabled(), tracing);
+                props != null && props.request().enabled(), props != null && props.local().earlyRefresh(), tracing);
     }
 
     /**

@@ -42,6 +42,14 @@ class LocalOnlyTest {
     Bean bean;
 
     @Test
+    void withoutOpenTelemetryNoTracingBeanExists() {
+        // R16: the build registers the tracing bean only with the OpenTelemetry tracer capability; calls then use
+        // a no-op
+        assertThat(io.quarkus.arc.Arc.container().select(io.quarkiverse.gcache.runtime.tracing.Tracing.class)
+                .isResolvable()).isFalse();
+    }
+
+    @Test
     void cachesLocallyWithoutRedis() {
         assertThat(runtime.remote()).isNull();
         try (GCache.Scope scope = gcache.enable()) {

@@ -161,7 +161,22 @@ public interface GCacheConfig {
 
         /** Share of calls (0–100) that use this layer. */
         OptionalInt ramp();
+
+        /**
+         * Probabilistic early recomputation of hot entries (XFetch, reference R21): each hit recomputes with a
+         * probability that rises as the entry nears its expiry, scaled by the method's measured time, so one caller
+         * refreshes a hot key before it expires while the others keep getting the cached value. LOCAL only for now.
+         */
+        @WithDefault("false")
+        boolean earlyRefresh();
     }
+
+    /**
+     * β of early refresh (R21): larger values refresh earlier. {@code 1} is the value the XFetch paper shows optimal for
+     * most loads.
+     */
+    @WithDefault("1.0")
+    double earlyRefreshBeta();
 
     interface Http {
         /** HTTP methods (e.g. {@code GET,HEAD}) for which every request has caching enabled. */

@@ -12,7 +12,9 @@ public enum MissReason {
     /** An entry written for another shape of the value type, e.g. by the previous deploy (R14b). */
     SCHEMA("schema"),
     /** Redis failed, or the entry was unreadable, corrupt or too large (R10, R14, R14a). */
-    ERROR("error");
+    ERROR("error"),
+    /** A live entry this call recomputes before it expires, chosen by early refresh (R21); others keep it meanwhile. */
+    EARLY_REFRESH("early_refresh");
 
     private final String tag;
 
