@@ -500,6 +500,7 @@ final class ReadThrough {
         if (claim == null) {
             return;
         }
+        invalidations.retention(localTtl); // an overridden TTL may be longer than any configured one (R6a)
         LocalEntry entry = new LocalEntry(value, localTtl, uc.keys().idOf(key), start);
         if (isStale(uc, entry)) {
             uc.localLayer().release(key, claim);

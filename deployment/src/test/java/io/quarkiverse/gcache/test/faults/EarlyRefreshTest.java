@@ -26,6 +26,8 @@ import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkus.test.QuarkusUnitTest;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * R21: a hot key under 16 threads, LOCAL TTL 1 s, a 50 ms method, 10 s per run. Without early refresh the entry
@@ -42,7 +44,8 @@ class EarlyRefreshTest {
     static final QuarkusUnitTest APP = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(Hot.class))
             .overrideConfigKey("quarkus.redis.devservices.enabled", "false")
-            .overrideConfigKey("quarkus.gcache.use-case.\"HotEarly\".local.early-refresh", "true");
+            .overrideConfigKey("quarkus.gcache.use-case.\"HotEarly\".local.early-refresh", "true")
+            .overrideConfigKey("quarkus.gcache.use-case.\"HotUni\".local.early-refresh", "true");
 
     @Inject
     GCache gcache;
@@ -63,7 +66,19 @@ class EarlyRefreshTest {
         // with: the entry never expires after the cold start; one caller at a time refreshes it ahead of expiry
         assertThat(early.absentMisses).isLessThanOrEqualTo(2);
         assertThat(early.earlyRefreshes).isGreaterThanOrEqualTo(5);
-        assertThat(early.methodRuns).isBetween(5, 60);
+        // XFetch fires earlier the more calls there are (about δ·β·ln(calls in the remaining time) before expiry): at
+        // the millions of calls per second of this loop that is a few runs per TTL, far from one per call
+        assertThat(early.methodRuns).isBetween(5, 150);
+    }
+
+    /** A Uni method is refreshed on its own subscription: the picked caller gets the cached value like the others. */
+    @Test
+    void aReactiveHotKeyIsRefreshedInTheBackground() throws Exception {
+        Run run = load("HotUni", hot.uniRuns, id -> hot.uni(id).await().atMost(Duration.ofSeconds(5)));
+        System.out.printf("GCACHE early refresh: reactive: %s%n", run);
+        assertThat(run.absentMisses).isLessThanOrEqualTo(2);
+        assertThat(run.earlyRefreshes).as("no caller is counted as refreshing: none waits").isZero();
+        assertThat(run.methodRuns).isBetween(6, 150);
     }
 
     record Run(long calls, int methodRuns, long absentMisses, long earlyRefreshes, double p99Millis,
@@ -130,6 +145,12 @@ class EarlyRefreshTest {
     public static class Hot {
         final AtomicInteger plainRuns = new AtomicInteger();
         final AtomicInteger earlyRuns = new AtomicInteger();
+        final AtomicInteger uniRuns = new AtomicInteger();
+
+        @GCached(keyType = "k", id = "id", useCase = "HotUni", localTtl = "1s", localRamp = 100)
+        public Uni<String> uni(String id) {
+            return Uni.createFrom().item(() -> work(uniRuns)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
 
         @GCached(keyType = "k", id = "id", useCase = "HotPlain", localTtl = "1s", localRamp = 100)
         public String plain(String id) {

@@ -109,8 +109,17 @@ public final class InvalidationLog {
         return until != null && entry.startNanos() - until <= 0;
     }
 
+    /**
+     * Keeps entries at least {@code nanos}: an entry may be forgotten only once every value it makes stale has
+     * expired. Called at startup with each configured LOCAL TTL and by every LOCAL fill with the TTL it used, so TTLs
+     * from overrides or a {@code GCacheConfigProvider} count too; a plain read when nothing changes.
+     */
     public void retention(long nanos) {
-        retentionNanos = Math.max(retentionNanos, nanos);
+        if (nanos > retentionNanos) {
+            synchronized (this) {
+                retentionNanos = Math.max(retentionNanos, nanos);
+            }
+        }
     }
 
     /** Entries currently remembered one by one. */
