@@ -65,6 +65,9 @@ class DevUiBrowserIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> number(text(browser, "rate-GetUser-LOCAL")) > 0
                     && text(browser, "hitrate-GetUser-LOCAL").endsWith("%"));
             assertThat(text(browser, "ramp-value-GetUser-LOCAL")).isEqualTo("100");
+            // R20: a REQUEST row for the use case that has the layer (the demo's GetUser), none for the others
+            assertThat(find(browser, "misses-GetUser-REQUEST")).isNotNull();
+            assertThat(find(browser, "misses-GetUserFeed-REQUEST")).isNull();
 
             WebElement slider = find(browser, "ramp-GetUser-LOCAL");
             slider.sendKeys(Keys.HOME); // moves it to 0; the page applies the override on change
