@@ -77,6 +77,7 @@ public class DefaultGCache implements GCache {
 
     @Override
     public void flushAll() {
+        runtime.invalidator().flushed();
         for (UseCase uc : runtime.useCases()) {
             uc.localLayer().clear();
         }

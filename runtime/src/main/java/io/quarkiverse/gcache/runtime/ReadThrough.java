@@ -98,13 +98,15 @@ final class ReadThrough {
         }
         // R20: the scope's REQUEST layer first; a value computed or fetched below is kept for the rest of the scope
         uc.stats().request(StatLayer.REQUEST);
-        if (request.contains(key)) {
+        LocalEntry kept = request.get(key);
+        if (kept != null && !isStale(uc, kept)) {
             uc.served(StatLayer.REQUEST);
-            return request.get(key);
+            return kept.value();
         }
-        uc.stats().miss(StatLayer.REQUEST, MissReason.ABSENT);
+        uc.stats().miss(StatLayer.REQUEST, kept == null ? MissReason.ABSENT : MissReason.STALE);
+        long start = System.nanoTime(); // before LOCAL and REMOTE checked the value: an invalidation after it is seen
         Object value = syncLocal(uc, ctx, key, sampled, t0);
-        request.put(key, value);
+        request.put(key, new LocalEntry(value, 0, uc.keys().idOf(key), start));
         return value;
     }
 
@@ -269,12 +271,15 @@ final class ReadThrough {
         Uni<Object> uni = request == null ? Uni.createFrom().deferred(() -> reactiveRead(uc, ctx, key))
                 : Uni.createFrom().deferred(() -> {
                     uc.stats().request(StatLayer.REQUEST);
-                    if (request.contains(key)) {
+                    LocalEntry kept = request.get(key);
+                    if (kept != null && !isStale(uc, kept)) {
                         uc.served(StatLayer.REQUEST);
-                        return Uni.createFrom().item(request.get(key));
+                        return Uni.createFrom().item(kept.value());
                     }
-                    uc.stats().miss(StatLayer.REQUEST, MissReason.ABSENT);
-                    return reactiveRead(uc, ctx, key).invoke(value -> request.put(key, value));
+                    uc.stats().miss(StatLayer.REQUEST, kept == null ? MissReason.ABSENT : MissReason.STALE);
+                    long start = System.nanoTime();
+                    return reactiveRead(uc, ctx, key)
+                            .invoke(value -> request.put(key, new LocalEntry(value, 0, uc.keys().idOf(key), start)));
                 });
         return uc.kind() == MethodKind.UNI ? uni : uni.subscribeAsCompletionStage();
     }
@@ -303,13 +308,7 @@ final class ReadThrough {
                 CompletableFuture<LocalEntry> refresh = uc.earlyRefresh() ? earlyRefresh(uc, local, key, hit) : null;
                 if (refresh != null) {
                     // R21: refreshed on its own subscription; this caller, like every other, gets the cached value
-                    long start = System.nanoTime();
-                    timedLoad(uc, ctx, key).subscribe().with(
-                            value -> fillLocal(uc, refresh, value, localTtl, key, start),
-                            failure -> {
-                                local.release(key, refresh);
-                                refresh.completeExceptionally(failure);
-                            });
+                    loadInto(uc, ctx, key, refresh, localTtl);
                 }
                 if (sampled) {
                     uc.meters().get(System.nanoTime() - t0);
@@ -332,15 +331,9 @@ final class ReadThrough {
                 return Uni.createFrom().item(late.value());
             }
             uc.stats().miss(StatLayer.LOCAL, reason);
-            long start = System.nanoTime();
             // The load runs on its own subscription: a caller that cancels does not strand the others waiting on it.
             entry = claim;
-            timedLoad(uc, ctx, key).subscribe().with(
-                    value -> fillLocal(uc, claim, value, localTtl, key, start),
-                    failure -> {
-                        local.release(key, claim);
-                        claim.completeExceptionally(failure);
-                    });
+            loadInto(uc, ctx, key, claim, localTtl);
         }
         if (mine) {
             if (entry.isDone() && !entry.isCompletedExceptionally()) {
@@ -370,6 +363,32 @@ final class ReadThrough {
             uc.served(StatLayer.LOCAL);
             return Uni.createFrom().item(e.value());
         });
+    }
+
+    /**
+     * Loads on a subscription of its own and completes {@code claim} with the result, whatever happens: the claim is
+     * filled, or released and failed (the obligation of {@link LocalLayer#claim}), also when building the load or
+     * filling LOCAL throws.
+     */
+    private void loadInto(UseCase uc, InvocationContext ctx, String key, CompletableFuture<LocalEntry> claim,
+            long localTtl) {
+        long start = System.nanoTime();
+        LocalLayer local = uc.localLayer();
+        java.util.function.Consumer<Throwable> fail = failure -> {
+            local.release(key, claim);
+            claim.completeExceptionally(failure);
+        };
+        try {
+            timedLoad(uc, ctx, key).subscribe().with(value -> {
+                try {
+                    fillLocal(uc, claim, value, localTtl, key, start);
+                } catch (Throwable t) {
+                    fail.accept(t);
+                }
+            }, fail);
+        } catch (Throwable t) {
+            fail.accept(t);
+        }
     }
 
     private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, long[] methodNanos) {

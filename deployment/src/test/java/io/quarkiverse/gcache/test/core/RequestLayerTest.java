@@ -70,6 +70,20 @@ class RequestLayerTest {
     }
 
     @Test
+    void aScopeThatInvalidatesOrFlushesReadsAFreshValue() {
+        try (GCache.Scope scope = gcache.enable()) {
+            assertThat(bean.get("1")).isEqualTo("v1#1");
+            assertThat(bean.get("2")).isEqualTo("v2#2");
+            gcache.invalidate("user_id", "1"); // the request's own write (R6a also holds within a scope)
+            assertThat(bean.get("1")).isEqualTo("v1#3");
+            assertThat(bean.get("2")).isEqualTo("v2#2"); // another entity keeps its value
+            gcache.flushAll();
+            assertThat(bean.get("2")).isEqualTo("v2#4");
+        }
+        assertThat(runtime.useCase("Req").stats().misses(StatLayer.REQUEST, MissReason.STALE)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void outsideAScopeNothingIsKept() {
         bean.get("1");
         bean.get("1");

@@ -86,6 +86,14 @@ public final class InvalidationLog {
         prune(now);
     }
 
+    /**
+     * Every value computed until now is stale, of every use case ({@code flushAll()}): REQUEST layers of running
+     * scopes and computations under way must not bring flushed values back.
+     */
+    public void invalidateEverything() {
+        raiseFloor(clock.getAsLong());
+    }
+
     /** Every value of a tracked use case computed until now is stale (invalidations may have been missed). */
     public synchronized void invalidateAll() {
         long now = clock.getAsLong();
@@ -156,7 +164,7 @@ public final class InvalidationLog {
     }
 
     private synchronized void raiseFloor(long to) {
-        // rare: only on overflow or resync
+        // rare: only on overflow, resync or flush
         if (to - floor > 0) {
             floor = to;
         }

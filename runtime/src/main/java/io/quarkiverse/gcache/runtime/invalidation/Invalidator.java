@@ -222,6 +222,11 @@ public final class Invalidator {
         stats.resynced();
     }
 
+    /** {@code flushAll()} on this instance: every value computed until now is stale; LOCAL is emptied by the caller. */
+    public void flushed() {
+        log.invalidateEverything();
+    }
+
     private void dropTrackedLocal() {
         log.invalidateAll();
         for (UseCase uc : useCases) {

@@ -68,6 +68,11 @@ public final class OperationTimeouts {
                 }
             });
             p.upstream = upstream;
+            if (p.isEnded()) {
+                // ended (by the sweep, or by an item delivered during subscribe) before the upstream was known:
+                // cancelling a completed subscription does nothing, cancelling an expired one stops it
+                upstream.cancel();
+            }
             emitter.onTermination(() -> {
                 if (p.end()) { // cancelled downstream
                     upstream.cancel();
@@ -88,11 +93,19 @@ public final class OperationTimeouts {
             pending.poll(); // one sweep at a time (a single scheduled task), so this is head
             if (head.end()) {
                 expired++;
-                Cancellable upstream = head.upstream;
+                // The caller's fallback runs downstream of fail(): on the scheduler's pool, not on this sweep, so a
+                // slow fallback cannot hold back the timeouts of other operations.
+                Pending<?> expiredOp = head;
+                Throwable failure = timeoutFailure.get();
+                if (scheduler == null) {
+                    expiredOp.emitter.fail(failure);
+                } else {
+                    scheduler.execute(() -> expiredOp.emitter.fail(failure));
+                }
+                Cancellable upstream = expiredOp.upstream;
                 if (upstream != null) {
                     upstream.cancel();
                 }
-                head.emitter.fail(timeoutFailure.get());
             }
         }
         return expired;
@@ -126,8 +139,8 @@ public final class OperationTimeouts {
     private void sweepQuietly() {
         try {
             sweep();
-        } catch (RuntimeException e) {
-            // a failing subscriber must not stop the sweep: the next tick goes on
+        } catch (Throwable t) {
+            // anything thrown here would cancel the periodic task for good, and operations would lose their bound
         }
     }
 

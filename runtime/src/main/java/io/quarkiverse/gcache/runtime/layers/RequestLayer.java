@@ -8,16 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing twice and costs no Redis round trip. No TTL, no ramp, no serialization: it only removes repeated work
  * within one scope, and it is dropped with it.
  * <p>
+ * Entries are {@link LocalEntry LocalEntries} (value, escaped id, when the call began), so a reader checks them against
+ * the invalidation log like LOCAL ones: a scope that invalidates an entity (or flushes) then reads it again gets a
+ * fresh value (R6a).
+ * <p>
  * Concurrency: code of one request may run on several threads after async hops, so the maps are concurrent. Two
  * concurrent first calls of one key in one scope may both compute (no single flight here; LOCAL has it); the value
  * stored last wins. Failures are never stored.
  */
 public final class RequestLayer {
 
-    /** Stands for a cached {@code null}: concurrent maps hold no nulls (R9). */
-    private static final Object NULL = new Object();
-
-    private final ConcurrentHashMap<Object, ConcurrentHashMap<String, Object>> byUseCase = new ConcurrentHashMap<>(4);
+    private final ConcurrentHashMap<Object, ConcurrentHashMap<String, LocalEntry>> byUseCase = new ConcurrentHashMap<>(4);
 
     /** The values of one use case in this scope; {@code useCase} is compared by identity. */
     public Values of(Object useCase) {
@@ -26,29 +27,23 @@ public final class RequestLayer {
 
     /** One use case's values in one scope. */
     public static final class Values {
-        private final ConcurrentHashMap<String, Object> values;
+        private final ConcurrentHashMap<String, LocalEntry> entries;
 
-        Values(ConcurrentHashMap<String, Object> values) {
-            this.values = values;
+        Values(ConcurrentHashMap<String, LocalEntry> entries) {
+            this.entries = entries;
         }
 
-        /** Whether {@code key} has a value in this scope. */
-        public boolean contains(String key) {
-            return values.containsKey(key);
+        /** The entry of {@code key}, or {@code null}; its value may be {@code null} (a cached null, R9). */
+        public LocalEntry get(String key) {
+            return entries.get(key);
         }
 
-        /** The value of {@code key} ({@code null} for a cached {@code null}); call after {@link #contains}. */
-        public Object get(String key) {
-            Object v = values.get(key);
-            return v == NULL ? null : v;
-        }
-
-        public void put(String key, Object value) {
-            values.put(key, value == null ? NULL : value);
+        public void put(String key, LocalEntry entry) {
+            entries.put(key, entry);
         }
 
         public int size() {
-            return values.size();
+            return entries.size();
         }
     }
 }

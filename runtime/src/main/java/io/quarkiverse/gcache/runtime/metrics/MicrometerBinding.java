@@ -43,11 +43,12 @@ public class MicrometerBinding {
         for (UseCase uc : runtime.useCases()) {
             Tags base = Tags.of("use_case", uc.name(), "key_type", uc.keyType());
             UseCaseStats s = uc.stats();
-            if (uc.requestEnabled()) { // R20: hits and misses only (no ramp, TTL or Redis, so never disabled)
+            if (uc.requestEnabled()) { // R20: hits and misses (absent, stale) only: no ramp, TTL or Redis
                 Tags t = base.and("layer", StatLayer.REQUEST.name());
                 counter(p + ".requests", t, s, x -> x.requests(StatLayer.REQUEST));
-                counter(p + ".misses", t.and("reason", MissReason.ABSENT.tag()), s,
-                        x -> x.misses(StatLayer.REQUEST, MissReason.ABSENT));
+                for (MissReason reason : new MissReason[] { MissReason.ABSENT, MissReason.STALE }) {
+                    counter(p + ".misses", t.and("reason", reason.tag()), s, x -> x.misses(StatLayer.REQUEST, reason));
+                }
             }
             for (StatLayer layer : new StatLayer[] { StatLayer.LOCAL, StatLayer.REMOTE }) {
                 Tags t = base.and("layer", layer.name());

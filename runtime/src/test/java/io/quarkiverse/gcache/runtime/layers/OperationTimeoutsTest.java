@@ -114,6 +114,33 @@ class OperationTimeoutsTest {
         assertThat(timeouts.queued()).isEqualTo(1);
     }
 
+    /** A caller's fallback runs downstream of the timeout: on the scheduler's pool, never on the sweeping thread. */
+    @Test
+    void anExpiredOperationIsFailedOnTheSchedulerNotOnTheSweep() throws Exception {
+        java.util.concurrent.ScheduledExecutorService pool = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> new Thread(r, "timeouts-pool"));
+        try {
+            // a tick of an hour: the periodic sweep never runs by itself here; the test sweeps
+            OperationTimeouts withPool = new OperationTimeouts(TIMEOUT, 3_600_000_000_000L, now::get, () -> TIMED_OUT,
+                    pool);
+            Controlled op = new Controlled();
+            AtomicReference<String> failedOn = new AtomicReference<>();
+            java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+            withPool.bound(op.uni).subscribe().with(item -> {
+            }, failure -> {
+                failedOn.set(Thread.currentThread().getName());
+                failed.countDown();
+            });
+            now.addAndGet(TIMEOUT);
+            assertThat(withPool.sweep()).isEqualTo(1);
+            assertThat(failed.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(failedOn.get()).isEqualTo("timeouts-pool");
+            assertThat(op.cancelled).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void theTickIsATenthOfTheTimeoutBetweenOneAndTwentyMilliseconds() {
         assertThat(OperationTimeouts.tickFor(250_000_000L)).isEqualTo(20_000_000L);
