@@ -25,25 +25,30 @@ public class GCacheEnabledInterceptor {
     @AroundInvoke
     Object intercept(InvocationContext ctx) throws Exception {
         Object result;
+        EnableScopes.State state;
         try (GCache.Scope scope = EnableScopes.open(true)) {
+            state = EnableScopes.current();
             result = ctx.proceed();
         }
         if (result instanceof Uni<?> uni) {
-            return new EnabledUni<>(uni);
+            return new EnabledUni<>(uni, state);
         }
         return result;
     }
 
+    /** Subscribes in the call's own scope: one REQUEST layer for the call and its subscription (R20). */
     private static final class EnabledUni<T> extends AbstractUni<T> {
         private final Uni<T> upstream;
+        private final EnableScopes.State state;
 
-        EnabledUni(Uni<T> upstream) {
+        EnabledUni(Uni<T> upstream, EnableScopes.State state) {
             this.upstream = upstream;
+            this.state = state;
         }
 
         @Override
         public void subscribe(UniSubscriber<? super T> subscriber) {
-            try (GCache.Scope scope = EnableScopes.open(true)) {
+            try (GCache.Scope scope = EnableScopes.open(state)) {
                 AbstractUni.subscribe(upstream, subscriber);
             }
         }

@@ -30,7 +30,7 @@ class RequestLayerTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = new QuarkusUnitTest()
-            .withApplicationRoot(jar -> jar.addClasses(Bean.class))
+            .withApplicationRoot(jar -> jar.addClasses(Bean.class, Enabled.class))
             .overrideConfigKey("quarkus.redis.devservices.enabled", "false")
             .overrideConfigKey("quarkus.gcache.use-case.\"Req\".request.enabled", "true")
             .overrideConfigKey("quarkus.gcache.use-case.\"ReqUni\".request.enabled", "true")
@@ -42,6 +42,8 @@ class RequestLayerTest {
     GCacheRuntime runtime;
     @Inject
     Bean bean;
+    @Inject
+    Enabled enabled;
 
     @BeforeEach
     void reset() {
@@ -81,6 +83,12 @@ class RequestLayerTest {
             assertThat(bean.get("2")).isEqualTo("v2#4");
         }
         assertThat(runtime.useCase("Req").stats().misses(StatLayer.REQUEST, MissReason.STALE)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aGCacheEnabledUniSharesOneRequestLayerBetweenTheCallAndItsSubscription() {
+        assertThat(enabled.twice("5").await().atMost(Duration.ofSeconds(5))).isEqualTo("v5#1 v5#1");
+        assertThat(bean.calls).hasValue(1);
     }
 
     @Test
@@ -139,6 +147,19 @@ class RequestLayerTest {
                 .isEqualTo("u1#1");
         assertThat(second.await().atMost(Duration.ofSeconds(5))).isEqualTo("u1#1");
         assertThat(bean.uniCalls).hasValue(1);
+    }
+
+    @Singleton
+    public static class Enabled {
+        @Inject
+        Bean bean;
+
+        /** One cached call when called, one when the returned Uni is subscribed: one scope (R20). */
+        @io.quarkiverse.gcache.GCacheEnabled
+        public Uni<String> twice(String id) {
+            String first = bean.get(id);
+            return Uni.createFrom().item(() -> first + " " + bean.get(id));
+        }
     }
 
     @Singleton

@@ -68,7 +68,7 @@ public final class EnableScopes {
     }
 
     /** The effective state here, or {@code null} (no scope, so disabled). */
-    static State current() {
+    public static State current() {
         State state = THREAD.get();
         if (state == null) {
             Context context = duplicatedContext();
@@ -93,7 +93,14 @@ public final class EnableScopes {
     /** Opens a scope that enables ({@code true}) or disables caching until closed. */
     public static GCache.Scope open(boolean enabled) {
         State outer = current();
-        State state = !enabled ? State.DISABLED : outer != null && outer.enabled ? outer : new State(true);
+        return open(!enabled ? State.DISABLED : outer != null && outer.enabled ? outer : new State(true));
+    }
+
+    /**
+     * Opens {@code state} again, e.g. when a {@code Uni} returned by an {@code @GCacheEnabled} method is subscribed: its
+     * cached calls then share the call's REQUEST layer.
+     */
+    public static GCache.Scope open(State state) {
         State previousThread = THREAD.get();
         THREAD.set(state);
         Context context = duplicatedContext();
