@@ -7,8 +7,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+
+import org.awaitility.Awaitility;
 
 /**
  * A redis-server private to this run, on a free port of 127.0.0.1, without persistence; never the machine's Redis
@@ -65,23 +67,25 @@ final class LocalRedis {
     }
 
     private void awaitPong() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                InputStream in = socket.getInputStream();
-                if (new String(in.readNBytes(5), StandardCharsets.US_ASCII).equals("+PONG")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                stop();
-                throw new IllegalStateException("redis-server did not start on port " + port
-                        + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")"));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        try {
+            Awaitility.await("redis-server on port " + port).atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
+                    .failFast("redis-server exited", () -> !process.isAlive())
+                    .until(this::answersPing);
+        } catch (RuntimeException e) {
+            stop();
+            throw new IllegalStateException("redis-server did not start on port " + port
+                    + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")"), e);
+        }
+    }
+
+    private boolean answersPing() {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            return new String(in.readNBytes(5), StandardCharsets.US_ASCII).equals("+PONG");
+        } catch (IOException notYet) {
+            return false; // not listening yet
         }
     }
 }

@@ -2,8 +2,8 @@ package io.quarkiverse.gcache.benchmarks;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 
+import org.awaitility.Awaitility;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -54,13 +54,9 @@ public class RemoteHits {
         }
         // The REMOTE write is fire-and-forget: wait until it has landed, so the trial measures hits only.
         String key = GCacheKey.of("user_id", id, "Remote").urn();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (redis.send(Request.cmd(Command.EXISTS).arg(key)).await().atMost(Duration.ofSeconds(5)).toLong() == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("GCache never wrote " + key + " to Redis");
-            }
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
+        Awaitility.await("GCache's write of " + key).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> redis.send(Request.cmd(Command.EXISTS).arg(key)).await().atMost(Duration.ofSeconds(5))
+                        .toLong() == 1);
         Body.reset();
     }
 

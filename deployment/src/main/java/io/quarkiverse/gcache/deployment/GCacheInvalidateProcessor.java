@@ -1,10 +1,7 @@
 package io.quarkiverse.gcache.deployment;
 
-import static io.quarkiverse.gcache.deployment.GCacheDotNames.COMPLETABLE_FUTURE;
-import static io.quarkiverse.gcache.deployment.GCacheDotNames.COMPLETION_STAGE;
 import static io.quarkiverse.gcache.deployment.GCacheDotNames.GCACHE_INVALIDATE;
 import static io.quarkiverse.gcache.deployment.GCacheDotNames.INVALIDATE_BINDING;
-import static io.quarkiverse.gcache.deployment.GCacheDotNames.UNI;
 import static io.quarkiverse.gcache.deployment.KeyPlanner.declaration;
 import static io.quarkiverse.gcache.deployment.KeyPlanner.stringValue;
 
@@ -17,8 +14,6 @@ import java.util.Map;
 
 import org.jboss.jandex.AnnotationInstance;
 import org.jboss.jandex.AnnotationTarget;
-import org.jboss.jandex.AnnotationTransformation;
-import org.jboss.jandex.AnnotationValue;
 import org.jboss.jandex.DotName;
 import org.jboss.jandex.IndexView;
 import org.jboss.jandex.MethodInfo;
@@ -27,7 +22,6 @@ import io.quarkiverse.gcache.deployment.exception.GCacheDefinitionException;
 import io.quarkiverse.gcache.deployment.exception.InvalidSettingException;
 import io.quarkiverse.gcache.deployment.exception.UnsupportedMethodException;
 import io.quarkiverse.gcache.runtime.GCacheRecorder;
-import io.quarkiverse.gcache.runtime.MethodKind;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidateMethod;
 import io.quarkus.arc.deployment.AnnotationsTransformerBuildItem;
 import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
@@ -69,19 +63,14 @@ class GCacheInvalidateProcessor {
         errors.forEach(e -> errorItems.produce(new DefinitionErrorBuildItem(e)));
     }
 
+    /** Adds the internal binding with the id of the method's record. */
     @BuildStep
     AnnotationsTransformerBuildItem bind(List<InvalidateMethodBuildItem> methods) {
         Map<MethodInfo, String> ids = new HashMap<>();
         for (InvalidateMethodBuildItem m : methods) {
             ids.put(m.method(), m.descriptor().id());
         }
-        return new AnnotationsTransformerBuildItem(AnnotationTransformation.forMethods()
-                .whenMethod(ids::containsKey)
-                .transform(ctx -> {
-                    MethodInfo method = ctx.declaration().asMethod();
-                    ctx.add(AnnotationInstance.create(INVALIDATE_BINDING, method,
-                            List.of(AnnotationValue.createStringValue("id", ids.get(method)))));
-                }));
+        return GCacheDotNames.addBinding(INVALIDATE_BINDING, "id", ids);
     }
 
     @BuildStep
@@ -117,10 +106,7 @@ class GCacheInvalidateProcessor {
         if (id == null || errors.size() > before) {
             return null;
         }
-        MethodKind kind = returned.equals(UNI) ? MethodKind.UNI
-                : returned.equals(COMPLETION_STAGE) || returned.equals(COMPLETABLE_FUTURE) ? MethodKind.COMPLETION_STAGE
-                        : MethodKind.SYNC;
-        return new InvalidateMethod(KeyPlanner.signature(method), declaration, keyType, kind,
+        return new InvalidateMethod(KeyPlanner.signature(method), declaration, keyType, GCacheDotNames.methodKind(returned),
                 KeyPlanner.emit(id, method, "GCacheInvalidateId", output));
     }
 }

@@ -17,8 +17,6 @@ import java.util.Map;
 
 import org.jboss.jandex.AnnotationInstance;
 import org.jboss.jandex.AnnotationTarget;
-import org.jboss.jandex.AnnotationTransformation;
-import org.jboss.jandex.AnnotationValue;
 import org.jboss.jandex.IndexView;
 import org.jboss.jandex.MethodInfo;
 import org.jboss.jandex.Type;
@@ -93,13 +91,7 @@ class GCachedProcessor {
         for (CachedMethodBuildItem m : methods) {
             names.put(m.method(), m.descriptor().useCase());
         }
-        return new AnnotationsTransformerBuildItem(AnnotationTransformation.forMethods()
-                .whenMethod(names::containsKey)
-                .transform(ctx -> {
-                    MethodInfo method = ctx.declaration().asMethod();
-                    ctx.add(AnnotationInstance.create(GCACHED_BINDING, method,
-                            List.of(AnnotationValue.createStringValue("useCase", names.get(method)))));
-                }));
+        return GCacheDotNames.addBinding(GCACHED_BINDING, "useCase", names);
     }
 
     @BuildStep
@@ -137,7 +129,7 @@ class GCachedProcessor {
                     + returnType.name() + "); return Uni<List<T>> to cache a collected result"));
         } else if (returnType.name().equals(UNI) || returnType.name().equals(COMPLETION_STAGE)
                 || returnType.name().equals(COMPLETABLE_FUTURE)) {
-            kind = returnType.name().equals(UNI) ? MethodKind.UNI : MethodKind.COMPLETION_STAGE;
+            kind = GCacheDotNames.methodKind(returnType.name());
             if (returnType.kind() != Type.Kind.PARAMETERIZED_TYPE) {
                 errors.add(new UnsupportedMethodException(declaration,
                         "@GCached reactive method must declare its item type, e.g. Uni<User>"));

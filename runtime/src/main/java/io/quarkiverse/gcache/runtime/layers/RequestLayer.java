@@ -18,20 +18,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RequestLayer {
 
-    private final ConcurrentHashMap<Object, ConcurrentHashMap<String, LocalEntry>> byUseCase = new ConcurrentHashMap<>(4);
+    private final ConcurrentHashMap<Object, Values> byUseCase = new ConcurrentHashMap<>(4);
 
-    /** The values of one use case in this scope; {@code useCase} is compared by identity. */
+    /** The values of one use case in this scope; {@code useCase} is compared by identity. Allocates only once. */
     public Values of(Object useCase) {
-        return new Values(byUseCase.computeIfAbsent(useCase, u -> new ConcurrentHashMap<>()));
+        Values values = byUseCase.get(useCase);
+        return values != null ? values : byUseCase.computeIfAbsent(useCase, u -> new Values());
     }
 
     /** One use case's values in one scope. */
     public static final class Values {
-        private final ConcurrentHashMap<String, LocalEntry> entries;
-
-        Values(ConcurrentHashMap<String, LocalEntry> entries) {
-            this.entries = entries;
-        }
+        private final ConcurrentHashMap<String, LocalEntry> entries = new ConcurrentHashMap<>();
 
         /** The entry of {@code key}, or {@code null}; its value may be {@code null} (a cached null, R9). */
         public LocalEntry get(String key) {
