@@ -1,5 +1,6 @@
 import { LitElement, html, css } from 'lit';
 import { JsonRpc } from 'jsonrpc';
+import { humanDuration } from './gcache-format.js';
 
 /**
  * GCache use cases: key type, TTLs, live request rate and hit rate per layer, misses, errors, disabled counts by
@@ -147,7 +148,7 @@ export class QwcGcacheUseCases extends LitElement {
                 <td>${first ? row.useCase : ''}</td>
                 <td>${first ? row.keyType : ''}</td>
                 <td class="layer">${layer}</td>
-                <td>${settings.ttl ?? '—'} <span class="muted">${settings.ttlSource.toLowerCase()}</span></td>
+                <td id="ttl-${id}">${humanDuration(settings.ttl)} <span class="muted">${settings.ttlSource.toLowerCase()}</span></td>
                 <td class="layer">
                     <input type="range" min="0" max="100" step="1" id="ramp-${id}" .value=${String(settings.ramp ?? 0)}
                         @change=${e => this._setRamp(row.useCase, layer, e.target.value)}>

@@ -21,6 +21,11 @@ class DevUiProcessor {
                 .title("Use cases")
                 .icon("font-awesome-solid:gauge-high")
                 .componentLink("qwc-gcache-use-cases.js"));
+        // R22, R23: time saved, live hit rates, shadow verification and the TTL advisor
+        card.addPage(Page.webComponentPageBuilder()
+                .title("Is it helping")
+                .icon("font-awesome-solid:chart-line")
+                .componentLink("qwc-gcache-helping.js"));
         cards.produce(card);
         rpc.produce(new JsonRPCProvidersBuildItem(GCacheJsonRpcService.class));
     }

@@ -32,6 +32,7 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
 import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
+import io.quarkiverse.gcache.runtime.shadow.ShadowVerifier;
 import io.quarkiverse.gcache.runtime.tracing.Tracing;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
@@ -39,6 +40,7 @@ import io.quarkus.redis.client.RedisClientName;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Redis;
 
 /**
@@ -99,7 +101,8 @@ public class GCacheRuntime {
         Duration waitTimeout = config.local().waitTimeout()
                 .orElse(config.remote().timeout().multipliedBy(2).plusSeconds(1));
         readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout,
-                config.earlyRefreshBeta());
+                config.earlyRefreshBeta(), new ShadowVerifier(remote, Infrastructure.getDefaultWorkerPool(),
+                        config.shadow().maxConcurrent()));
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<String, Invalidation> byId = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {

@@ -30,6 +30,7 @@ import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
+import io.quarkiverse.gcache.runtime.shadow.ShadowVerifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -68,10 +69,12 @@ final class ReadThrough {
     private final Duration waitTimeout;
     private final long waitTimeoutNanos;
     private final double earlyRefreshBeta;
+    private final ShadowVerifier shadows;
     private volatile boolean eventLoopWarned;
 
     ReadThrough(RemoteLayer remote, InvalidationLog invalidations, InvalidationOutbox outbox, InvalidationGap gap,
-            Duration waitTimeout, double earlyRefreshBeta) {
+            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows) {
+        this.shadows = shadows;
         this.earlyRefreshBeta = earlyRefreshBeta;
         this.remote = remote;
         this.invalidations = invalidations;
@@ -137,6 +140,9 @@ final class ReadThrough {
                         uc.meters().get(System.nanoTime() - t0);
                     }
                     uc.served(StatLayer.LOCAL);
+                    if (uc.shadow().draw()) { // R22, off the caller's path
+                        shadows.verify(uc, ctx, key, StatLayer.LOCAL, hit.value(), hit.startNanos(), hit);
+                    }
                     return hit.value();
                 }
                 // R21: this call recomputes the entry; every other caller keeps getting it meanwhile
@@ -232,6 +238,9 @@ final class ReadThrough {
                     fillLocal(uc, claim, hit, localTtl, key, start);
                     uc.meters().get(System.nanoTime() - start);
                     uc.served(StatLayer.REMOTE);
+                    if (uc.shadow().draw()) { // R22, off the caller's path
+                        shadows.verify(uc, ctx, key, StatLayer.REMOTE, hit, remoteBirth(read), null);
+                    }
                     return hit;
                 }
             }
@@ -314,6 +323,9 @@ final class ReadThrough {
                     uc.meters().get(System.nanoTime() - t0);
                 }
                 uc.served(StatLayer.LOCAL);
+                if (refresh == null && uc.shadow().draw()) { // R22, off the caller's path
+                    shadows.verify(uc, ctx, key, StatLayer.LOCAL, hit.value(), hit.startNanos(), hit);
+                }
                 return Uni.createFrom().item(hit.value());
             }
             local.remove(key, hit);
@@ -409,6 +421,9 @@ final class ReadThrough {
                     Object hit = decode(uc, fullKey, read);
                     if (hit != MISS) {
                         uc.served(StatLayer.REMOTE);
+                        if (uc.shadow().draw()) { // R22, off the caller's path
+                            shadows.verify(uc, ctx, key, StatLayer.REMOTE, hit, remoteBirth(read), null);
+                        }
                         return Uni.createFrom().item(hit);
                     }
                     return proceed(uc, ctx, methodNanos).invoke(value -> store(uc, fullKey, value, read, remoteTtl));
@@ -633,6 +648,12 @@ final class ReadThrough {
             uc.codecFailed(t);
             return MISS;
         }
+    }
+
+    /** When a REMOTE value was computed, on {@link System#nanoTime()}'s scale: its age by the server's clock. */
+    private static long remoteBirth(RemoteRead read) {
+        long ageMillis = Math.max(0, read.serverNowMillis() - Envelope.createdAt(read.envelope()));
+        return System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ageMillis);
     }
 
     private boolean pendingInvalidation(String key) {

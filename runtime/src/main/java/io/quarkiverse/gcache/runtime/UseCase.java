@@ -14,6 +14,7 @@ import io.quarkiverse.gcache.runtime.metrics.FailureLog;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseMeters;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
+import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow;
 import io.quarkiverse.gcache.runtime.tracing.Tracing;
 
 /** Everything the read-through path needs about one {@code @GCached} method, assembled once at startup. */
@@ -35,6 +36,10 @@ public final class UseCase {
     private final boolean earlyRefresh;
     /** Moving average of the method's time (δ of early refresh, R21); racy updates only lose a sample. */
     private volatile long methodNanos;
+    /** Runs of the method and their total time, for the mean behind "time saved". Misses only. */
+    private final java.util.concurrent.atomic.LongAdder methodRuns = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder methodTotalNanos = new java.util.concurrent.atomic.LongAdder();
+    private final UseCaseShadow shadow;
     private final UseCaseStats stats = new UseCaseStats();
     private volatile UseCaseMeters meters = UseCaseMeters.NOOP;
     /** Final: without OpenTelemetry a traced call costs a field read and an empty, inlined call. */
@@ -47,7 +52,9 @@ public final class UseCase {
 
     public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
             long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer,
-            InvalidationLog.Entities invalidated, boolean requestEnabled, boolean earlyRefresh, Tracing tracing) {
+            InvalidationLog.Entities invalidated, boolean requestEnabled, boolean earlyRefresh, UseCaseShadow shadow,
+            Tracing tracing) {
+        this.shadow = shadow;
         this.tracing = tracing;
         this.shape = shape;
         this.name = name;
@@ -70,10 +77,23 @@ public final class UseCase {
         return earlyRefresh;
     }
 
-    /** Records one run of the method (an exponential moving average, weight 1/8). */
+    /** Records one run of the method: its moving average (weight 1/8) and the totals. */
     public void methodTime(long nanos) {
         long old = methodNanos;
         methodNanos = old == 0 ? nanos : old + (nanos - old) / 8;
+        methodRuns.increment();
+        methodTotalNanos.add(nanos);
+    }
+
+    /** The mean time of the method's runs on this instance, {@code -1} before the first. */
+    public long meanMethodNanos() {
+        long runs = methodRuns.sum();
+        return runs == 0 ? -1 : methodTotalNanos.sum() / runs;
+    }
+
+    /** Shadow verification of this use case's hits (R22, R23). */
+    public UseCaseShadow shadow() {
+        return shadow;
     }
 
     /** The method's usual time, {@code 0} before its first run. */

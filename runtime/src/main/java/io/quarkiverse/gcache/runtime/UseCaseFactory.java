@@ -23,6 +23,7 @@ import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
 import io.quarkiverse.gcache.runtime.layers.JsonSerializer;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.layers.ValueTypes;
+import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow;
 import io.quarkiverse.gcache.runtime.tracing.Tracing;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
@@ -63,10 +64,19 @@ final class UseCaseFactory {
                 m.args().stream().mapToInt(KeyArg::parameter).toArray(), adapters(m), m.useCase());
         Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
         GCacheSerializer serializer = m.serializer() == null ? json : instance(m.serializer(), GCacheSerializer.class);
+        Integer shadowRamp = null;
+        if (props != null && props.shadow().ramp().isPresent()) {
+            shadowRamp = props.shadow().ramp().getAsInt();
+            if (shadowRamp < 0 || shadowRamp > 100) {
+                throw new IllegalArgumentException("quarkus.gcache.use-case.\"" + m.useCase()
+                        + "\".shadow.ramp must be between 0 and 100, got " + shadowRamp);
+            }
+        }
         return new UseCase(m.useCase(), m.keyType(), m.declaration(), m.kind(), keys, valueType,
                 m.valueShape(), serializer, local, remotePolicy,
                 new LocalLayer(config.local().maximumSize(), keys.keyIsId()), log.of(m.keyType()),
-                props != null && props.request().enabled(), props != null && props.local().earlyRefresh(), tracing);
+                props != null && props.request().enabled(), props != null && props.local().earlyRefresh(),
+                new UseCaseShadow(shadowRamp, config.shadow().minSamples()), tracing);
     }
 
     /**

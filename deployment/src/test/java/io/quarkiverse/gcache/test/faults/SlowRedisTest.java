@@ -61,7 +61,8 @@ class SlowRedisTest {
 
     @Test
     void debugSleepBoundsEveryCall() {
-        CompletableFuture<Object> sleep = CompletableFuture.supplyAsync(() -> REDIS.call("DEBUG", "SLEEP", String.valueOf(FAULT_SECONDS)));
+        CompletableFuture<Object> sleep = CompletableFuture
+                .supplyAsync(() -> REDIS.call("DEBUG", "SLEEP", String.valueOf(FAULT_SECONDS)));
         try {
             assertBounded("DEBUG SLEEP", "s");
         } finally {

@@ -44,6 +44,29 @@ public class GCacheJsonRpcService {
         return UseCaseViews.view(gcache.control().useCase(useCase));
     }
 
+    /** Sets the shadow verification ramp override of a use case (reference R22). */
+    public Map<String, Object> setShadowRamp(String useCase, int ramp) {
+        gcache.control().overrideShadowRamp(useCase, ramp);
+        return UseCaseViews.view(gcache.control().useCase(useCase));
+    }
+
+    /**
+     * Applies the TTL advisor's suggestion for one layer (R23) as a TTL override, keeping a ramp override if there is
+     * one; fails when there is no suggestion yet.
+     */
+    public Map<String, Object> applySuggestedTtl(String useCase, String layer) {
+        CacheLayer l = CacheLayer.valueOf(layer.toUpperCase(Locale.ROOT));
+        GCacheControl.UseCaseInfo info = gcache.control().useCase(useCase);
+        GCacheControl.ShadowLayerInfo shadow = info.shadow().layers().get(l.name());
+        if (shadow == null || shadow.suggestedTtl() == null || shadow.suggestedTtl().isZero()) {
+            throw new IllegalArgumentException("No TTL suggestion for " + useCase + " " + l + " yet");
+        }
+        GCacheControl.LayerInfo current = l == CacheLayer.LOCAL ? info.local() : info.remote();
+        Integer ramp = current.rampSource() == GCacheControl.Source.OVERRIDE ? current.ramp() : null;
+        gcache.control().override(useCase, l, shadow.suggestedTtl(), ramp);
+        return UseCaseViews.view(gcache.control().useCase(useCase));
+    }
+
     /** Invalidates an entity; {@code true} when the watermark reached Redis or there is no Redis. */
     public boolean invalidate(String keyType, String id) {
         return gcache.invalidate(keyType, id);

@@ -143,6 +143,17 @@ public interface GCacheConfig {
 
         /** REQUEST layer of this use case (reference R20). */
         Request request();
+
+        /** Shadow verification of this use case's hits (reference R22). */
+        Shadow shadow();
+    }
+
+    interface Shadow {
+        /**
+         * Share of cache hits (0–100) that also run the method, off the caller's path, to compare its result with the
+         * cached value. A mismatch is counted and deletes that key. Can be overridden at runtime.
+         */
+        OptionalInt ramp();
     }
 
     interface Request {
@@ -169,6 +180,19 @@ public interface GCacheConfig {
          */
         @WithDefault("false")
         boolean earlyRefresh();
+    }
+
+    /** Shadow verification (reference R22) and the TTL advisor (R23), for every use case. */
+    ShadowVerification shadow();
+
+    interface ShadowVerification {
+        /** Shadow runs at a time over all use cases; a drawn hit beyond it is skipped (counted). */
+        @WithDefault("2")
+        int maxConcurrent();
+
+        /** Comparisons per use case and layer before the TTL advisor suggests a TTL. */
+        @WithDefault("100")
+        long minSamples();
     }
 
     /**

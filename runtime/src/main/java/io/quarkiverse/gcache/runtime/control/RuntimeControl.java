@@ -24,12 +24,15 @@ import io.smallrye.mutiny.Uni;
 /**
  * {@link GCacheControl}: overrides are applied here at once; with Redis they are also stored in the hash
  * {@code gcache:overrides:<prefix>} (field {@code <useCase>#<LAYER>}, value {@code <ttl ms>|<ramp>}, either part
- * empty when not overridden) and announced on {@code gcache:control:<prefix>}, upon which every instance reloads
+ * empty when not overridden; field {@code <useCase>#SHADOW}, value {@code |<ramp>}, for the shadow ramp of R22) and announced
+ * on {@code gcache:control:<prefix>}, upon which every instance reloads
  * the hash. Instances load it at startup and after any gap in their subscription.
  */
 public final class RuntimeControl implements GCacheControl {
 
     private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
+    /** The field suffix of a shadow ramp override (R22). */
+    static final String SHADOW = "SHADOW";
 
     private final Map<String, UseCase> useCases;
     private final RemoteLayer remote;
@@ -91,6 +94,19 @@ public final class RuntimeControl implements GCacheControl {
         publish(useCase + "#" + layer, null);
     }
 
+    @Override
+    public void overrideShadowRamp(String useCase, Integer ramp) {
+        UseCase uc = known(useCase);
+        if (ramp != null && (ramp < 0 || ramp > 100)) {
+            throw new IllegalArgumentException("shadow ramp must be between 0 and 100, got " + ramp);
+        }
+        synchronized (this) { // see reload()
+            generation.incrementAndGet();
+            uc.shadow().override(ramp);
+        }
+        publish(useCase + "#" + SHADOW, ramp == null ? null : "|" + ramp);
+    }
+
     /** Loads every override from Redis (startup, announcements, after a subscription gap). */
     public Uni<Void> reload() {
         if (remote == null) {
@@ -126,6 +142,20 @@ public final class RuntimeControl implements GCacheControl {
                     LOG.warnf("GCache ignored a malformed override %s#%s = %s", uc.name(), layer, value);
                 }
             }
+            String shadow = stored.get(uc.name() + "#" + SHADOW);
+            Integer ramp = null;
+            if (shadow != null) {
+                try {
+                    int r = Integer.parseInt(shadow.substring(shadow.indexOf('|') + 1));
+                    if (r < 0 || r > 100) {
+                        throw new IllegalArgumentException(String.valueOf(r));
+                    }
+                    ramp = r;
+                } catch (RuntimeException e) {
+                    LOG.warnf("GCache ignored a malformed override %s#%s = %s", uc.name(), SHADOW, shadow);
+                }
+            }
+            uc.shadow().override(ramp);
         }
     }
 
@@ -186,7 +216,10 @@ public final class RuntimeControl implements GCacheControl {
         global.put("errors", s.errors(StatLayer.GLOBAL));
         global.put("fallback_errors", s.fallbackErrors());
         counters.put("GLOBAL", global);
+        long mean = uc.meanMethodNanos();
+        long hits = s.hits(StatLayer.LOCAL) + s.hits(StatLayer.REMOTE) + (uc.requestEnabled() ? s.hits(StatLayer.REQUEST) : 0);
         return new UseCaseInfo(uc.name(), uc.keyType(), uc.policy(CacheLayer.LOCAL).describe(),
-                uc.policy(CacheLayer.REMOTE).describe(), counters);
+                uc.policy(CacheLayer.REMOTE).describe(), counters, uc.shadow().describe(),
+                mean < 0 ? null : Duration.ofNanos(mean), Duration.ofNanos(mean < 0 ? 0 : hits * mean));
     }
 }

@@ -25,6 +25,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>{@code GET /q/gcache}: every use case with effective settings, their sources and live counters.</li>
  * <li>{@code PUT /q/gcache/<useCase>/<LOCAL|REMOTE>} with {@code {"ttl":"60s","ramp":10}} (either may be omitted or
  * null): sets the override; {@code DELETE} on the same path clears it.</li>
+ * <li>{@code PUT /q/gcache/<useCase>/SHADOW} with {@code {"ramp":10}}: overrides the shadow verification ramp
+ * (reference R22); {@code DELETE} clears it.</li>
  * </ul>
  * Off (404) unless {@code quarkus.gcache.management.enabled=true}; then it requires an authenticated identity with
  * the role {@code quarkus.gcache.management.role}: 401 without one, 403 without the role. Bad input: 400 with a
@@ -80,10 +82,25 @@ public class ManagementHandler implements Handler<RoutingContext> {
                 }
                 case "PUT", "DELETE" -> {
                     if (parts.size() != 2) {
-                        throw new IllegalArgumentException("use /q/gcache/<useCase>/<LOCAL|REMOTE>");
+                        throw new IllegalArgumentException("use /q/gcache/<useCase>/<LOCAL|REMOTE|SHADOW>");
+                    }
+                    boolean delete = rc.request().method().name().equals("DELETE");
+                    if (parts.get(1).equalsIgnoreCase("SHADOW")) {
+                        Integer ramp = null;
+                        if (!delete) {
+                            JsonNode body = rc.body() == null || rc.body().length() == 0 ? null
+                                    : json.readTree(rc.body().asString());
+                            if (body == null || !body.isObject() || body.get("ramp") == null) {
+                                throw new IllegalArgumentException("body must be a JSON object like {\"ramp\":10}");
+                            }
+                            ramp = ramp(body.get("ramp"));
+                        }
+                        control.overrideShadowRamp(parts.get(0), ramp);
+                        ok(rc, json.writeValueAsString(UseCaseViews.view(control.useCase(parts.get(0)))));
+                        return;
                     }
                     CacheLayer layer = layer(parts.get(1));
-                    if (rc.request().method().name().equals("DELETE")) {
+                    if (delete) {
                         control.clearOverride(parts.get(0), layer);
                     } else {
                         JsonNode body = rc.body() == null || rc.body().length() == 0 ? null
@@ -108,7 +125,7 @@ public class ManagementHandler implements Handler<RoutingContext> {
         try {
             return CacheLayer.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("layer must be LOCAL or REMOTE, got " + s);
+            throw new IllegalArgumentException("layer must be LOCAL, REMOTE or SHADOW, got " + s);
         }
     }
 

@@ -21,6 +21,7 @@ import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.UseCase;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
+import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -73,6 +74,13 @@ public class MicrometerBinding {
                 counter(p + ".errors", base.and("layer", "REMOTE", "error", kind.tag(), "in_fallback", "false"), s,
                         x -> x.errors(StatLayer.REMOTE, kind));
             }
+            // R22: every use case, as the shadow ramp can be raised at runtime
+            for (StatLayer layer : UseCaseShadow.LAYERS) {
+                for (UseCaseShadow.Result result : UseCaseShadow.Result.values()) {
+                    FunctionCounter.builder(p + ".shadow", uc.shadow(), x -> x.count(layer, result))
+                            .tags(base.and("layer", layer.name(), "result", result.tag())).register(registry);
+                }
+            }
             uc.meters(new Meters(registry, p, base, config.metrics().hitSampling()));
         }
         InvalidationStats invalidations = runtime.invalidator().stats();
@@ -105,6 +113,8 @@ public class MicrometerBinding {
         private final DistributionSummary size;
         private final Map<Class<?>, Counter> fallbackErrors = new ConcurrentHashMap<>();
         private final int hitSampling;
+        /** {@code gcache.shadow.age} by layer (LOCAL, REMOTE) and result (match, mismatch). */
+        private final DistributionSummary[][] shadowAge = new DistributionSummary[2][2];
 
         Meters(MeterRegistry registry, String prefix, Tags tags, int hitSampling) {
             this.hitSampling = hitSampling;
@@ -116,6 +126,21 @@ public class MicrometerBinding {
             this.dump = Timer.builder(prefix + ".serialization").tags(tags).tag("operation", "dump").register(registry);
             this.load = Timer.builder(prefix + ".serialization").tags(tags).tag("operation", "load").register(registry);
             this.size = DistributionSummary.builder(prefix + ".value.size").baseUnit("bytes").tags(tags).register(registry);
+            for (int l = 0; l < 2; l++) {
+                for (int r = 0; r < 2; r++) {
+                    shadowAge[l][r] = DistributionSummary.builder(prefix + ".shadow.age").baseUnit("seconds")
+                            .description("Age of cached values compared by shadow verification (R22)")
+                            .tags(tags).tag("layer", UseCaseShadow.LAYERS[l].name())
+                            .tag("result", UseCaseShadow.Result.values()[r].tag()).register(registry);
+                }
+            }
+        }
+
+        @Override
+        public void shadowAge(StatLayer layer, UseCaseShadow.Result result, long ageNanos) {
+            if (result != UseCaseShadow.Result.ERROR) {
+                shadowAge[layer == StatLayer.LOCAL ? 0 : 1][result.ordinal()].record(ageNanos / 1e9);
+            }
         }
 
         @Override

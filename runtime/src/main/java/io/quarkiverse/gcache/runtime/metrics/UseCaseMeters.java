@@ -37,4 +37,9 @@ public interface UseCaseMeters {
     /** {@code gcache.errors{in_fallback=true}}: the method itself threw. Rare, so its counter may be made lazily. */
     default void fallbackError(Throwable t) {
     }
+
+    /** {@code gcache.shadow.age{layer,result}}: the age of a cached value a shadow run compared (R22). */
+    default void shadowAge(StatLayer layer, io.quarkiverse.gcache.runtime.shadow.UseCaseShadow.Result result,
+            long ageNanos) {
+    }
 }

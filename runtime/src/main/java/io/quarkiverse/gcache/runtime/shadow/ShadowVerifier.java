@@ -1,0 +1,228 @@
+package io.quarkiverse.gcache.runtime.shadow;
+
+import java.util.Arrays;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+
+import jakarta.interceptor.InvocationContext;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.runtime.MethodKind;
+import io.quarkiverse.gcache.runtime.UseCase;
+import io.quarkiverse.gcache.runtime.layers.LocalEntry;
+import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
+import io.quarkiverse.gcache.runtime.metrics.FailureLog;
+import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.scope.EnableScopes;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Shadow verification (reference rule R22): a drawn share of cache hits also runs the method, off the caller's path,
+ * and compares the fresh result with the cached one by the serializer's bytes.
+ * <p>
+ * Guarantees: the caller's result is never changed and never waits: a blocking method runs on a worker thread, a
+ * {@code Uni} or {@code CompletionStage} method is invoked and subscribed on the caller's Vert.x context after the
+ * current task (or on a worker without one). At most one run per key at a time and at most {@code shadow.max-concurrent}
+ * overall; a drawn hit beyond either bound is skipped and counted. The run sees no enable scope (nested cached calls
+ * compute afresh) and gets a request context of its own when none is active. A mismatch deletes that key from REMOTE
+ * and then from LOCAL (if it still holds the compared entry), so the next call recomputes it; the entity is not
+ * invalidated, and other instances' LOCAL keeps its copy until it expires or their own shadow runs find it. A method that
+ * throws, or a value that cannot be serialized, counts as {@code result=error} and is
+ * logged rate-limited; nothing reaches the caller.
+ */
+public final class ShadowVerifier {
+
+    private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
+
+    private final RemoteLayer remote;
+    private final Executor worker;
+    private final Semaphore permits;
+    private final FailureLog failures = new FailureLog("shadow verification");
+    private final FailureLog mismatches = new FailureLog("shadow verification");
+
+    /**
+     * @param remote REMOTE, to delete a mismatched key; {@code null} without Redis
+     * @param worker runs blocking methods
+     * @param maxConcurrent shadow runs at a time, over all use cases
+     */
+    public ShadowVerifier(RemoteLayer remote, Executor worker, int maxConcurrent) {
+        this.remote = remote;
+        this.worker = worker;
+        this.permits = new Semaphore(maxConcurrent);
+    }
+
+    /**
+     * Verifies one hit the use case's ramp drew ({@link UseCaseShadow#draw()}, checked by the caller so that a hit
+     * without shadow verification costs no call). Returns at once.
+     *
+     * @param key the call's local key
+     * @param layer the layer that served the hit (LOCAL or REMOTE)
+     * @param cached the value the caller got
+     * @param bornNanos when the cached value was computed, on {@link System#nanoTime()}'s scale
+     * @param entry the LOCAL entry that served the hit, removed on a mismatch only if LOCAL still holds it; {@code null}
+     *        for REMOTE hits
+     */
+    public void verify(UseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached,
+            long bornNanos, LocalEntry entry) {
+        UseCaseShadow shadow = uc.shadow();
+        if (!shadow.start(key)) {
+            shadow.skip();
+            return;
+        }
+        if (!permits.tryAcquire()) {
+            shadow.end(key);
+            shadow.skip();
+            return;
+        }
+        Run run = new Run(uc, ctx, key, layer, cached, bornNanos, entry);
+        try {
+            if (uc.kind() == MethodKind.SYNC) {
+                worker.execute(run::blocking);
+            } else {
+                Context caller = Vertx.currentContext();
+                if (caller != null) {
+                    caller.runOnContext(ignored -> run.reactive());
+                } else {
+                    worker.execute(run::reactive);
+                }
+            }
+        } catch (Throwable t) { // e.g. a rejected task at shutdown
+            run.fail(t);
+        }
+    }
+
+    private final class Run {
+        final UseCase uc;
+        final InvocationContext ctx;
+        final String key;
+        final StatLayer layer;
+        final Object cached;
+        final long bornNanos;
+        final LocalEntry entry;
+        boolean ended;
+
+        Run(UseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached, long bornNanos,
+                LocalEntry entry) {
+            this.uc = uc;
+            this.ctx = ctx;
+            this.key = key;
+            this.layer = layer;
+            this.cached = cached;
+            this.bornNanos = bornNanos;
+            this.entry = entry;
+        }
+
+        void blocking() {
+            ManagedContext requestContext = Arc.container().requestContext();
+            boolean activated = !requestContext.isActive();
+            if (activated) {
+                requestContext.activate();
+            }
+            try (GCache.Scope off = EnableScopes.open(false)) {
+                compare(ctx.proceed());
+            } catch (Throwable t) {
+                fail(t);
+            } finally {
+                if (activated) {
+                    requestContext.terminate();
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        void reactive() {
+            ManagedContext requestContext = Arc.container().requestContext();
+            boolean activated = !requestContext.isActive();
+            if (activated) {
+                requestContext.activate();
+            }
+            try (GCache.Scope off = EnableScopes.open(false)) {
+                Object result = ctx.proceed();
+                if (result == null) {
+                    throw new NullPointerException(uc.declaration() + " returned null");
+                }
+                Uni<Object> fresh = uc.kind() == MethodKind.UNI ? (Uni<Object>) result
+                        : Uni.createFrom().completionStage((CompletionStage<Object>) result);
+                fresh.subscribe().with(this::compare, this::fail);
+            } catch (Throwable t) {
+                fail(t);
+            } finally {
+                if (activated) {
+                    requestContext.terminate();
+                }
+            }
+        }
+
+        void compare(Object fresh) {
+            try {
+                long age = System.nanoTime() - bornNanos;
+                boolean same = Arrays.equals(uc.serializer().serialize(cached, uc.valueType()),
+                        uc.serializer().serialize(fresh, uc.valueType()));
+                UseCaseShadow.Result result = same ? UseCaseShadow.Result.MATCH : UseCaseShadow.Result.MISMATCH;
+                uc.shadow().record(layer, result, age);
+                uc.meters().shadowAge(layer, result, age);
+                if (same) {
+                    end();
+                } else {
+                    invalidate(age); // ends the run once the key is gone: no second run compares the same stale value
+                }
+            } catch (Throwable t) {
+                fail(t);
+            }
+        }
+
+        void fail(Throwable t) {
+            if (ended) {
+                return;
+            }
+            uc.shadow().record(layer, UseCaseShadow.Result.ERROR, 0);
+            failures.logMessage("use case " + uc.name() + ": the shadow run failed; its caller was not affected", t);
+            end();
+        }
+
+        /** LOCAL's entry, if it is still the compared one (a LOCAL hit) or came from the compared REMOTE value. */
+        private void dropLocal() {
+            if (entry != null) {
+                uc.localLayer().remove(key, entry);
+            } else {
+                uc.localLayer().remove(key);
+            }
+        }
+
+        private void end() {
+            if (!ended) {
+                ended = true;
+                uc.shadow().end(key);
+                permits.release();
+            }
+        }
+
+        private void invalidate(long ageNanos) {
+            String fullKey = uc.keys().fullKey(key);
+            if (remote == null) {
+                dropLocal();
+                end();
+            } else {
+                // REMOTE first, LOCAL once it is gone: a LOCAL miss in between would refill LOCAL from REMOTE's copy
+                remote.delete(fullKey).subscribe().with(n -> {
+                    dropLocal();
+                    end();
+                }, t -> {
+                    dropLocal();
+                    end();
+                    LOG.debugf("GCache could not delete %s after a shadow mismatch: %s", fullKey, t);
+                });
+            }
+            mismatches.logMessage("use case " + uc.name() + ": the cached value of " + fullKey + " (" + layer + ", "
+                    + ageNanos / 1_000_000 + " ms old) differs from the method's result; the key was deleted",
+                    new IllegalStateException("mismatch"));
+        }
+    }
+}
