@@ -1,14 +1,16 @@
-import { css } from 'lit';
-import { EchartsAbstractCanvas } from 'echarts/echarts-abstract-canvas.js';
+import { LitElement, html, css } from 'lit';
+import 'echarts/dist/echarts.min.js';
 
 /**
- * A small live line chart on the ECharts canvas the Dev UI ships (its abstract canvas handles sizing and theme).
+ * A small live line chart. The Dev UI ships ECharts (the same import its own chart components use) but no line chart
+ * component (pie, gauge, bars and a force graph only), so this wraps one ECharts line chart.
  * Set {@code series} to [{ name, data: [[epochMillis, value], ...] }] and {@code unit} to the y axis label.
  */
-class GcacheLineChart extends EchartsAbstractCanvas {
+class GcacheLineChart extends LitElement {
 
     static styles = css`
-        :host { display: block; width: 100%; height: 170px; overflow: hidden; }
+        :host { display: block; width: 100%; height: 170px; }
+        .chart { width: 100%; height: 100%; }
     `;
 
     static properties = {
@@ -22,9 +24,40 @@ class GcacheLineChart extends EchartsAbstractCanvas {
         this.series = [];
         this.unit = '';
         this.max = undefined;
+        this._chart = null;
     }
 
-    getOption() {
+    connectedCallback() {
+        super.connectedCallback();
+        this._resize = () => this._chart && this._chart.resize();
+        window.addEventListener('resize', this._resize);
+    }
+
+    disconnectedCallback() {
+        window.removeEventListener('resize', this._resize);
+        if (this._chart) {
+            this._chart.dispose();
+            this._chart = null;
+        }
+        super.disconnectedCallback();
+    }
+
+    render() {
+        return html`<div class="chart"></div>`;
+    }
+
+    firstUpdated() {
+        this._chart = echarts.init(this.shadowRoot.querySelector('.chart'));
+        this._chart.setOption(this._option());
+    }
+
+    updated() {
+        if (this._chart) {
+            this._chart.setOption(this._option());
+        }
+    }
+
+    _option() {
         const color = getComputedStyle(this).getPropertyValue('--lumo-body-text-color') || '#444';
         return {
             animation: false,

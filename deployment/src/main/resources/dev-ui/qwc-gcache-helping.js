@@ -66,7 +66,7 @@ export class QwcGcacheHelping extends LitElement {
         const history = { ...this._history };
         const previous = this._previous;
         for (const row of rows) {
-            const h = history[row.useCase] || { hitRate: {}, rate: {}, saved: [] };
+            const h = history[row.useCase] || { hitRate: {}, rate: {} };
             const seconds = previous ? (now - previous.time) / 1000 : 0;
             const before = previous && previous.rows[row.useCase];
             for (const layer of this._layers(row)) {
@@ -79,9 +79,8 @@ export class QwcGcacheHelping extends LitElement {
                 }
             }
             if (before && seconds > 0) {
-                const saved = (parseDuration(row.timeSaved) - parseDuration(before.timeSaved)) / seconds;
-                h.saved = [...h.saved, [now, +saved.toFixed(3)]].slice(-HISTORY);
-                h.savedPerSecond = saved;
+                // seconds of method time saved per second of wall time (parseDuration gives milliseconds)
+                h.savedPerSecond = Math.max(0, parseDuration(row.timeSaved) - parseDuration(before.timeSaved)) / 1000 / seconds;
             }
             history[row.useCase] = h;
         }
@@ -102,7 +101,7 @@ export class QwcGcacheHelping extends LitElement {
     }
 
     _useCase(row) {
-        const h = this._history[row.useCase] || { hitRate: {}, rate: {}, saved: [] };
+        const h = this._history[row.useCase] || { hitRate: {}, rate: {} };
         const layers = this._layers(row);
         const hitRateSeries = layers.map(l => ({ name: l, data: h.hitRate[l] || [] }));
         const rateSeries = layers.map(l => ({ name: l, data: h.rate[l] || [] }));
@@ -157,9 +156,11 @@ export class QwcGcacheHelping extends LitElement {
         if (l.suggestedTtl == null) {
             suggestion = html`<span class="muted" id="suggested-${id}">not enough samples (${l.samples})</span>`;
         } else {
+            // "at least": no mismatch yet, so nothing to apply; values were right as old as they got
             suggestion = html`<b id="suggested-${id}">${l.suggestedAtLeast ? '≥ ' : ''}${humanDuration(l.suggestedTtl)}</b>
                 <span class="muted">from ${l.samples} comparisons</span>
-                <button id="apply-ttl-${id}" @click=${() => this._applyTtl(row.useCase, layer)}>Apply</button>`;
+                ${l.suggestedAtLeast ? '' : html`<button id="apply-ttl-${id}"
+                    @click=${() => this._applyTtl(row.useCase, layer)}>Apply</button>`}`;
         }
         return html`
             <tr>

@@ -34,7 +34,8 @@ import io.quarkus.test.QuarkusDevModeTest;
  * reference: runtime control end to end: the demo in dev mode, its Dev UI page in a real headless Chromium (Debian's chromium
  * and
  * chromium-driver, which .ci/run installs), hit rates moving as calls arrive, and a ramp slider that changes the
- * ramp. Saves target/devui-gcache.png.
+ * ramp; the "Is it helping" page with time saved, live charts and shadow verification. Saves
+ * target/devui-gcache.png and target/devui-gcache-helping.png.
  */
 class DevUiBrowserIT {
 
@@ -78,6 +79,23 @@ class DevUiBrowserIT {
                     && number(text(browser, "rate-GetUser-REMOTE")) > 0
                     && text(browser, "hitrate-GetUser-REMOTE").endsWith("%"));
             Files.write(Path.of("target/devui-gcache.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+            // R22, R23: "Is it helping": time saved grows, the charts draw, the shadow ramp of the demo's dev config
+            browser.get(base + "/q/dev-ui/quarkus-gcache/is-it-helping");
+            try {
+                Thread.sleep(8000);
+            } catch (Exception e) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> text(browser, "saved-GetUser").matches("[0-9.]+(ms|s|m|h).*")
+                    && "10".equals(text(browser, "shadow-ramp-value-GetUser")));
+            assertThat(text(browser, "method-GetUser")).matches("[0-9.]+(ms|s)");
+            await().atMost(Duration.ofSeconds(15)).until(() -> (Boolean) browser.executeScript(
+                    "const c = arguments[0]; return c != null && c.shadowRoot != null"
+                            + " && c.shadowRoot.querySelector('canvas') != null",
+                    find(browser, "chart-hitrate-GetUser")));
+            // the demo's GetUser hits are compared (shadow ramp 10 in dev mode): LOCAL's before the slider, REMOTE's after
+            await().atMost(Duration.ofSeconds(30)).until(() -> text(browser, "match-rate-GetUser-LOCAL").endsWith("%")
+                    || text(browser, "match-rate-GetUser-REMOTE").endsWith("%"));
+            Files.write(Path.of("target/devui-gcache-helping.png"), browser.getScreenshotAs(OutputType.BYTES));
         } finally {
             load.shutdownNow();
             browser.quit();

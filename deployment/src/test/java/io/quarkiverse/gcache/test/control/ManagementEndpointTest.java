@@ -73,6 +73,21 @@ class ManagementEndpointTest {
         admin().delete("/q/gcache/Managed/LOCAL").then().statusCode(200).body("local.rampSource", is("ANNOTATION"));
     }
 
+    /** R22: the shadow ramp is set and cleared like the layer overrides, and shown with the results per layer. */
+    @Test
+    void theShadowRampIsOverriddenAndCleared() {
+        admin().contentType("application/json").body("{\"ramp\":30}").put("/q/gcache/Managed/SHADOW").then()
+                .statusCode(200).body("shadow.ramp", is(30)).body("shadow.rampSource", is("OVERRIDE"))
+                .body("shadow.LOCAL.mismatch", is(0)).body("shadow.LOCAL.suggestedTtl", org.hamcrest.Matchers.nullValue());
+        assertThat(gcache.control().useCase("Managed").shadow().ramp()).isEqualTo(30);
+        admin().contentType("application/json").body("{\"ramp\":101}").put("/q/gcache/Managed/SHADOW").then()
+                .statusCode(400);
+        admin().contentType("application/json").body("{}").put("/q/gcache/Managed/SHADOW").then().statusCode(400);
+        assertThat(gcache.control().useCase("Managed").shadow().ramp()).isEqualTo(30);
+        admin().delete("/q/gcache/Managed/SHADOW").then().statusCode(200).body("shadow.ramp", is(0))
+                .body("shadow.rampSource", is("NONE"));
+    }
+
     @Test
     void badBodiesAre400AndChangeNothing() {
         admin().contentType("application/json").body("{\"ramp\":150}").put("/q/gcache/Managed/LOCAL").then()

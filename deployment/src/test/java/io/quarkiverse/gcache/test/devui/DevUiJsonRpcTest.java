@@ -32,8 +32,9 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
 
     @RegisterExtension
     static final QuarkusDevModeTest APP = new QuarkusDevModeTest()
-            .withApplicationRoot(jar -> jar.addClasses(Users.class, UsersResource.class)
+            .withApplicationRoot(jar -> jar.addClasses(Users.class, Verified.class, UsersResource.class)
                     .addAsResource(new StringAsset("quarkus.redis.devservices.enabled=false\n"
+                            + "quarkus.gcache.shadow.min-samples=3\n"
                             + "quarkus.redis.hosts=" + PrivateRedis.shared().uri() + "\n"), "application.properties"));
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
@@ -63,6 +64,36 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
         assertThat(updated.get("local").get("rampSource").asText()).isEqualTo("OVERRIDE");
         JsonNode cleared = executeJsonRPCMethod("clearOverride", Map.of("useCase", "DevUser", "layer", "LOCAL"));
         assertThat(cleared.get("local").get("rampSource").asText()).isEqualTo("ANNOTATION");
+    }
+
+    /**
+     * R22, R23: the page's shadow slider sets the ramp; once enough hits were compared, the suggested TTL is applied as
+     * the LOCAL TTL override.
+     */
+    @Test
+    void shadowRampAndApplyingTheSuggestedTtl() throws Exception {
+        JsonNode updated = executeJsonRPCMethod("setShadowRamp", Map.of("useCase", "DevVerified", "ramp", 100));
+        assertThat(updated.get("shadow").get("ramp").asInt()).isEqualTo(100);
+        assertThat(updated.get("shadow").get("rampSource").asText()).isEqualTo("OVERRIDE");
+        String[] suggested = new String[1];
+        await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+            verified("1"); // a miss, then hits that are compared (every computation differs: each one mismatches)
+            for (JsonNode uc : executeJsonRPCMethod("getUseCases")) {
+                if (uc.get("useCase").asText().equals("DevVerified")) {
+                    JsonNode local = uc.get("shadow").get("LOCAL");
+                    suggested[0] = local.get("suggestedTtl").isNull() ? null : local.get("suggestedTtl").asText();
+                    return suggested[0] != null && !local.get("suggestedAtLeast").asBoolean()
+                            && local.get("mismatch").asLong() > 0;
+                }
+            }
+            return false;
+        });
+        JsonNode applied = executeJsonRPCMethod("applySuggestedTtl", Map.of("useCase", "DevVerified", "layer", "LOCAL"));
+        assertThat(applied.get("local").get("ttlSource").asText()).isEqualTo("OVERRIDE");
+        assertThat(applied.get("local").get("ttl").asText()).isEqualTo(suggested[0]);
+        assertThat(applied.get("timeSaved").asText()).startsWith("PT");
+        executeJsonRPCMethod("clearOverride", Map.of("useCase", "DevVerified", "layer", "LOCAL"));
+        executeJsonRPCMethod("setShadowRamp", Map.of("useCase", "DevVerified", "ramp", 0));
     }
 
     /**
@@ -116,10 +147,35 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
         }
     }
 
+    @ApplicationScoped
+    public static class Verified {
+        final AtomicInteger computations = new AtomicInteger();
+
+        /** A new value on every computation: every shadow comparison mismatches. */
+        @GCached(keyType = "user_id", id = "id", useCase = "DevVerified", localTtl = "1m", localRamp = 100)
+        public String get(String id) {
+            return "verified-" + id + "#" + computations.incrementAndGet();
+        }
+    }
+
+    private static String verified(String id) {
+        String url = ConfigProvider.getConfig().getValue("test.url", String.class);
+        return RestAssured.get(url + "/users/" + id + "/verified").then().statusCode(200).extract().asString();
+    }
+
     @Path("/users")
     public static class UsersResource {
         @Inject
         Users users;
+        @Inject
+        Verified verified;
+
+        @GET
+        @Path("{id}/verified")
+        @GCacheEnabled
+        public String verified(@PathParam("id") String id) {
+            return verified.get(id);
+        }
 
         @GET
         @Path("{id}")

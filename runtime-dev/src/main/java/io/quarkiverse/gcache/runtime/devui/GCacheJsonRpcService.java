@@ -52,7 +52,7 @@ public class GCacheJsonRpcService {
 
     /**
      * Applies the TTL advisor's suggestion for one layer (R23) as a TTL override, keeping a ramp override if there is
-     * one; fails when there is no suggestion yet.
+     * one; fails when there is no suggestion yet, or only an "at least" one (no mismatch seen).
      */
     public Map<String, Object> applySuggestedTtl(String useCase, String layer) {
         CacheLayer l = CacheLayer.valueOf(layer.toUpperCase(Locale.ROOT));
@@ -60,6 +60,10 @@ public class GCacheJsonRpcService {
         GCacheControl.ShadowLayerInfo shadow = info.shadow().layers().get(l.name());
         if (shadow == null || shadow.suggestedTtl() == null || shadow.suggestedTtl().isZero()) {
             throw new IllegalArgumentException("No TTL suggestion for " + useCase + " " + l + " yet");
+        }
+        if (shadow.suggestedAtLeast()) {
+            // values were right as old as they got: nothing says a shorter TTL would be better
+            throw new IllegalArgumentException("No mismatch seen for " + useCase + " " + l + ": keep the current TTL");
         }
         GCacheControl.LayerInfo current = l == CacheLayer.LOCAL ? info.local() : info.remote();
         Integer ramp = current.rampSource() == GCacheControl.Source.OVERRIDE ? current.ramp() : null;
