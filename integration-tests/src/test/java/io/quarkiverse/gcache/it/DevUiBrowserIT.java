@@ -82,9 +82,6 @@ class DevUiBrowserIT {
 
             // R22, R23: "Is it helping": time saved grows, the charts draw, the shadow ramp of the demo's dev config
             browser.get(base + "/q/dev-ui/quarkus-gcache/is-it-helping");
-            try {
-                Thread.sleep(8000);
-            } catch (Exception e) {
             await().atMost(Duration.ofSeconds(30)).until(() -> text(browser, "saved-GetUser").matches("[0-9.]+(ms|s|m|h).*")
                     && "10".equals(text(browser, "shadow-ramp-value-GetUser")));
             assertThat(text(browser, "method-GetUser")).matches("[0-9.]+(ms|s)");
@@ -95,6 +92,9 @@ class DevUiBrowserIT {
             // the demo's GetUser hits are compared (shadow ramp 10 in dev mode): LOCAL's before the slider, REMOTE's after
             await().atMost(Duration.ofSeconds(30)).until(() -> text(browser, "match-rate-GetUser-LOCAL").endsWith("%")
                     || text(browser, "match-rate-GetUser-REMOTE").endsWith("%"));
+            // the charts keep one point per second: ten of them before the screenshot
+            await().atMost(Duration.ofSeconds(30)).until(() -> (Boolean) browser.executeScript(
+                    "return arguments[0].series.every(s => s.data.length >= 10)", find(browser, "chart-rate-GetUser")));
             Files.write(Path.of("target/devui-gcache-helping.png"), browser.getScreenshotAs(OutputType.BYTES));
         } finally {
             load.shutdownNow();
