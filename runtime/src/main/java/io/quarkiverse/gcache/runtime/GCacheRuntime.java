@@ -102,7 +102,8 @@ public class GCacheRuntime {
                 .orElse(config.remote().timeout().multipliedBy(2).plusSeconds(1));
         readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout,
                 config.earlyRefreshBeta(), new ShadowVerifier(remote, Infrastructure.getDefaultWorkerPool(),
-                        config.shadow().maxConcurrent()));
+                        config.shadow().maxConcurrent()),
+                config.remote().leases());
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<String, Invalidation> byId = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {

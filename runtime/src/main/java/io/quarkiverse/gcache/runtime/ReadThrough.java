@@ -59,6 +59,12 @@ final class ReadThrough {
     private static final Logger LOG = Logger.getLogger(ReadThrough.class);
     /** A REMOTE read that does not serve a value. Distinct from a cached {@code null}. */
     private static final Object MISS = new Object();
+    /** This caller holds the lease of a missed key and computes it (R21). */
+    private static final Object LEASED = new Object();
+    /** Suffix of a lease key: the value's key plus this, in the value's hash slot. */
+    private static final String LEASE = "#lease";
+    /** How often a caller waiting for another instance's computation looks for its value. */
+    private static final long LEASE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A creation time this far past the server's clock is a forgery or corruption (R14a). */
     private static final long FUTURE_TOLERANCE_MILLIS = 1000;
 
@@ -70,11 +76,16 @@ final class ReadThrough {
     private final long waitTimeoutNanos;
     private final double earlyRefreshBeta;
     private final ShadowVerifier shadows;
+    /** Whether a REMOTE miss takes a lease so that one instance computes it (R21); {@code remote.leases}. */
+    private final boolean leases;
+    /** This instance's lease value: who holds a lease, for someone reading Redis. */
+    private final String leaseToken = "gcache-" + java.util.UUID.randomUUID();
     private volatile boolean eventLoopWarned;
 
     ReadThrough(RemoteLayer remote, InvalidationLog invalidations, InvalidationOutbox outbox, InvalidationGap gap,
-            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows) {
+            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases) {
         this.shadows = shadows;
+        this.leases = leases && remote != null;
         this.earlyRefreshBeta = earlyRefreshBeta;
         this.remote = remote;
         this.invalidations = invalidations;
@@ -217,6 +228,7 @@ final class ReadThrough {
         RemoteBreaker.Permit permit = remoteTtl > 0 ? permit(uc) : null;
         RemoteRead read = null;
         String fullKey = null;
+        String leaseKey = null;
         if (permit != null) {
             uc.stats().request(StatLayer.REMOTE);
             fullKey = uc.keys().fullKey(key);
@@ -234,6 +246,14 @@ final class ReadThrough {
             }
             if (read != null) {
                 Object hit = decode(uc, fullKey, read);
+                if (hit == MISS && leases) {
+                    // R21: one instance computes a missed key; the others wait briefly for its value
+                    hit = syncLease(uc, fullKey, read);
+                    if (hit == LEASED) {
+                        leaseKey = fullKey + LEASE;
+                        hit = MISS;
+                    }
+                }
                 if (hit != MISS) {
                     fillLocal(uc, claim, hit, localTtl, key, start);
                     uc.meters().get(System.nanoTime() - start);
@@ -253,6 +273,9 @@ final class ReadThrough {
         } catch (Throwable t) {
             uc.meters().fallback(System.nanoTime() - m0);
             uc.methodFailed(t);
+            if (leaseKey != null) {
+                remote.releaseLease(leaseKey);
+            }
             throw t;
         }
         long m1 = System.nanoTime();
@@ -260,7 +283,7 @@ final class ReadThrough {
         uc.methodTime(m1 - m0);
         fillLocal(uc, claim, value, localTtl, key, start);
         if (read != null) {
-            store(uc, fullKey, value, read, remoteTtl);
+            store(uc, fullKey, value, read, remoteTtl, leaseKey);
         }
         uc.meters().get((m0 - start) + (System.nanoTime() - m1));
         return value;
@@ -426,7 +449,29 @@ final class ReadThrough {
                         }
                         return Uni.createFrom().item(hit);
                     }
-                    return proceed(uc, ctx, methodNanos).invoke(value -> store(uc, fullKey, value, read, remoteTtl));
+                    if (!leases) {
+                        return proceed(uc, ctx, methodNanos)
+                                .invoke(value -> store(uc, fullKey, value, read, remoteTtl, null));
+                    }
+                    // R21: one instance computes a missed key; the others wait briefly for its value
+                    return onCallerContext(reactiveLease(uc, fullKey, read)).chain(leased -> {
+                        if (leased == LEASED) {
+                            String leaseKey = fullKey + LEASE;
+                            return proceed(uc, ctx, methodNanos).onItemOrFailure().invoke((value, methodFailure) -> {
+                                if (methodFailure == null) {
+                                    store(uc, fullKey, value, read, remoteTtl, leaseKey);
+                                } else {
+                                    remote.releaseLease(leaseKey);
+                                }
+                            });
+                        }
+                        if (leased != MISS) {
+                            uc.served(StatLayer.REMOTE);
+                            return Uni.createFrom().item(leased);
+                        }
+                        return proceed(uc, ctx, methodNanos)
+                                .invoke(value -> store(uc, fullKey, value, read, remoteTtl, null));
+                    });
                 });
     }
 
@@ -660,13 +705,32 @@ final class ReadThrough {
         return outbox.size() > 0 && outbox.isPending(Urns.entityOf(key));
     }
 
-    /** Stores a computed value stamped with the server time of the read that missed (R6a). */
-    private void store(UseCase uc, String key, Object value, RemoteRead read, long remoteTtlNanos) {
+    /**
+     * Stores a computed value stamped with the server time of the read that missed (R6a), then ends this caller's
+     * lease of the key, if it holds one (R21): after the write, so that waiting instances find the value.
+     */
+    private void store(UseCase uc, String key, Object value, RemoteRead read, long remoteTtlNanos, String leaseKey) {
+        Uni<Void> write = storeOperation(uc, key, value, read, remoteTtlNanos);
+        if (leaseKey != null) {
+            if (write == null) {
+                remote.releaseLease(leaseKey);
+            } else {
+                write = write.onTermination().invoke(() -> remote.releaseLease(leaseKey));
+            }
+        }
+        if (write != null) {
+            write.subscribe().with(ok -> {
+            }, uc::remoteFailed);
+        }
+    }
+
+    /** The write of a computed value, or {@code null} when it must not or cannot be stored. */
+    private Uni<Void> storeOperation(UseCase uc, String key, Object value, RemoteRead read, long remoteTtlNanos) {
         if (read.watermark() > read.serverNowMillis()) {
-            return; // computed while an invalidation's future buffer runs: not stored (R6)
+            return null; // computed while an invalidation's future buffer runs: not stored (R6)
         }
         if (pendingInvalidation(key)) {
-            return; // its invalidation has not reached Redis yet (R18): the value may be older than it
+            return null; // its invalidation has not reached Redis yet (R18): the value may be older than it
         }
         byte[] payload;
         try {
@@ -676,20 +740,110 @@ final class ReadThrough {
             uc.meters().valueSize(payload.length + Envelope.HEADER);
         } catch (Throwable t) {
             uc.codecFailed(t);
-            return;
+            return null;
         }
         if ((long) payload.length + Envelope.HEADER > remote.maxValueSize()) {
             uc.valueTooLarge(key, payload.length + Envelope.HEADER, false);
-            return;
+            return null;
         }
         RemoteBreaker.Permit permit = remote.breaker().tryAcquire();
         if (permit == null) {
-            return;
+            return null;
         }
         long ttlMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos));
-        RemoteLayer.reported(permit, remote.write(key, Envelope.wrap(read.serverNowMillis(), uc.shape(), payload),
-                ttlMillis)).subscribe().with(ok -> {
-                }, uc::remoteFailed);
+        return RemoteLayer.reported(permit, remote.write(key, Envelope.wrap(read.serverNowMillis(), uc.shape(), payload),
+                ttlMillis));
+    }
+
+    // ---- leases (R21) ----------------------------------------------------------------------------------------
+
+    /**
+     * After a REMOTE miss: takes the key's lease ({@link #LEASED}: compute it), or waits at most {@code remote.timeout}
+     * for the instance holding it to store the value, returning that value, or {@link #MISS} (compute it anyway,
+     * without the lease) when it did not come, a newer value was unusable, or Redis failed. Blocking: only for sync
+     * methods off the event loop.
+     */
+    private Object syncLease(UseCase uc, String fullKey, RemoteRead missed) {
+        try {
+            if (remote.tryLease(fullKey + LEASE, leaseToken, leaseTtlMillis(uc)).await().indefinitely()) {
+                return LEASED;
+            }
+        } catch (Throwable t) {
+            uc.remoteFailed(t);
+            return MISS;
+        }
+        long deadline = System.nanoTime() + remote.timeout().toNanos();
+        long old = createdAt(missed);
+        while (System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(LEASE_POLL_NANOS);
+            if (Thread.currentThread().isInterrupted()) {
+                return MISS;
+            }
+            RemoteRead read;
+            try {
+                read = remote.read(fullKey, watermarkKey(uc, fullKey)).await().indefinitely();
+            } catch (Throwable t) {
+                uc.remoteFailed(t);
+                return MISS;
+            }
+            if (arrived(read, old)) {
+                return decode(uc, fullKey, read);
+            }
+        }
+        uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
+        return MISS;
+    }
+
+    /** {@link #syncLease} without blocking: polls on Mutiny's timer, resumes on the caller's context. */
+    private Uni<Object> reactiveLease(UseCase uc, String fullKey, RemoteRead missed) {
+        return remote.tryLease(fullKey + LEASE, leaseToken, leaseTtlMillis(uc)).onItemOrFailure()
+                .transformToUni((held, failure) -> {
+                    if (failure != null) {
+                        uc.remoteFailed(failure);
+                        return Uni.createFrom().item(MISS);
+                    }
+                    if (held) {
+                        return Uni.createFrom().item(LEASED);
+                    }
+                    return poll(uc, fullKey, createdAt(missed), System.nanoTime() + remote.timeout().toNanos());
+                });
+    }
+
+    private Uni<Object> poll(UseCase uc, String fullKey, long old, long deadline) {
+        return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(LEASE_POLL_NANOS))
+                .chain(() -> remote.read(fullKey, watermarkKey(uc, fullKey))).onItemOrFailure()
+                .transformToUni((read, failure) -> {
+                    if (failure != null) {
+                        uc.remoteFailed(failure);
+                        return Uni.createFrom().item(MISS);
+                    }
+                    if (arrived(read, old)) {
+                        return Uni.createFrom().item(decode(uc, fullKey, read));
+                    }
+                    if (System.nanoTime() - deadline >= 0) {
+                        uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
+                        return Uni.createFrom().item(MISS);
+                    }
+                    return poll(uc, fullKey, old, deadline);
+                });
+    }
+
+    /** Whether a read finds a value other than the one that missed (absent, or stale: the same bytes again). */
+    private static boolean arrived(RemoteRead read, long oldCreatedAt) {
+        return read.oversizeDeleted() > 0 || (read.envelope() != null && createdAt(read) != oldCreatedAt);
+    }
+
+    private static long createdAt(RemoteRead read) {
+        try {
+            return read.envelope() == null ? -1 : Envelope.createdAt(read.envelope());
+        } catch (RuntimeException e) {
+            return -2; // unreadable: any other value counts as new
+        }
+    }
+
+    /** Long enough for the method (twice its usual time), and at least a second; it also ends on release. */
+    private static long leaseTtlMillis(UseCase uc) {
+        return Math.max(1000, 2 * TimeUnit.NANOSECONDS.toMillis(uc.methodNanos()));
     }
 
     private static String watermarkKey(UseCase uc, String key) {

@@ -99,7 +99,7 @@ class ManagementEndpointTest {
         admin().contentType("application/json").body("{\"ramp\":5}").put("/q/gcache/Nope/LOCAL").then()
                 .statusCode(400).body("error", containsString("Unknown use case"));
         admin().contentType("application/json").body("{\"ramp\":5}").put("/q/gcache/Managed/MIDDLE").then()
-                .statusCode(400).body("error", containsString("LOCAL or REMOTE"));
+                .statusCode(400).body("error", containsString("LOCAL, REMOTE or SHADOW"));
         assertThat(gcache.control().useCase("Managed").local().ramp()).isEqualTo(100);
     }
 

@@ -132,6 +132,14 @@ public interface GCacheConfig {
          */
         @WithDefault("1M")
         MemorySize maxValueSize();
+
+        /**
+         * One computation per missed key across instances (reference R21): a REMOTE miss takes a short lease in Redis
+         * ({@code SET <key>#lease NX PX}) before running the method; instances that find it taken wait at most
+         * {@code remote.timeout} for the value, then run the method themselves.
+         */
+        @WithDefault("true")
+        boolean leases();
     }
 
     interface UseCase {

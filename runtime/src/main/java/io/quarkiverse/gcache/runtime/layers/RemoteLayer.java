@@ -220,6 +220,24 @@ public final class RemoteLayer {
         return sb.toString();
     }
 
+    /**
+     * Takes the lease of a key about to be computed (reference R21): {@code SET leaseKey token NX PX ttl}. {@code true}
+     * when this caller holds it; {@code false} when another instance does. The lease key shares the value's hash
+     * tag, so on Redis Cluster it lives in the value's slot.
+     */
+    public Uni<Boolean> tryLease(String leaseKey, String token, long ttlMillis) {
+        return bounded(send(Request.cmd(Command.SET).arg(leaseKey).arg(token).arg("NX").arg("PX").arg(ttlMillis))
+                .map(r -> r != null && "OK".equals(r.toString())));
+    }
+
+    /** Ends a lease this instance took; a lease that expired meanwhile may be another's, and is deleted all the same. */
+    public void releaseLease(String leaseKey) {
+        bounded(send(Request.cmd(Command.DEL).arg(leaseKey))).subscribe().with(ok -> {
+        }, failure -> {
+            // it expires on its own
+        });
+    }
+
     public Uni<Long> delete(String key) {
         return bounded(send(Request.cmd(Command.DEL).arg(key)).map(Response::toLong));
     }
