@@ -246,13 +246,20 @@ final class ReadThrough {
             }
             if (read != null) {
                 Object hit = decode(uc, fullKey, read);
-                if (hit == MISS && leases) {
+                if (hit == MISS && leases && leaseKey == null) {
                     // R21: one instance computes a missed key; the others wait briefly for its value
                     hit = syncLease(uc, fullKey, read);
                     if (hit == LEASED) {
                         leaseKey = fullKey + LEASE;
                         hit = MISS;
                     }
+                }
+                if (hit != MISS && uc.remoteEarlyRefresh() && remoteRefreshDue(uc, read, remoteTtl)
+                        && tryLease(uc, fullKey)) {
+                    // R21: this caller recomputes the entry before it expires; the lease makes it one in the fleet
+                    uc.stats().miss(StatLayer.REMOTE, MissReason.EARLY_REFRESH);
+                    leaseKey = fullKey + LEASE;
+                    hit = MISS;
                 }
                 if (hit != MISS) {
                     fillLocal(uc, claim, hit, localTtl, key, start);
@@ -444,7 +451,10 @@ final class ReadThrough {
                     Object hit = decode(uc, fullKey, read);
                     if (hit != MISS) {
                         uc.served(StatLayer.REMOTE);
-                        if (uc.shadow().draw()) { // R22, off the caller's path
+                        if (uc.remoteEarlyRefresh() && remoteRefreshDue(uc, read, remoteTtl)) {
+                            // R21: refreshed on its own subscription by the lease holder; this caller gets the value
+                            refreshRemote(uc, ctx, fullKey, read, remoteTtl);
+                        } else if (uc.shadow().draw()) { // R22, off the caller's path
                             shadows.verify(uc, ctx, key, StatLayer.REMOTE, hit, remoteBirth(read), null);
                         }
                         return Uni.createFrom().item(hit);
@@ -839,6 +849,47 @@ final class ReadThrough {
         } catch (RuntimeException e) {
             return -2; // unreadable: any other value counts as new
         }
+    }
+
+    /**
+     * XFetch for a REMOTE hit (R21): {@code now - δ·β·ln(u) >= expiry}, on Redis' clock: the value was written at its
+     * creation time with the use case's REMOTE TTL (the TTL of this call: an override since then shifts the guess).
+     */
+    private boolean remoteRefreshDue(UseCase uc, RemoteRead read, long remoteTtlNanos) {
+        long delta = uc.methodNanos();
+        if (delta <= 0) {
+            return false;
+        }
+        long expiryMillis = createdAt(read) + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos);
+        double u = 1.0 - ThreadLocalRandom.current().nextDouble();
+        double aheadMillis = -(delta / 1e6) * earlyRefreshBeta * Math.log(u);
+        return read.serverNowMillis() + aheadMillis >= expiryMillis;
+    }
+
+    /** Takes the key's lease, {@code false} when another caller holds it or Redis failed (then nobody waits). */
+    private boolean tryLease(UseCase uc, String fullKey) {
+        try {
+            return remote.tryLease(fullKey + LEASE, leaseToken, leaseTtlMillis(uc)).await().indefinitely();
+        } catch (Throwable t) {
+            uc.remoteFailed(t);
+            return false;
+        }
+    }
+
+    /**
+     * A reactive early refresh of a REMOTE entry: under the key's lease, on a subscription of its own. Like the
+     * reactive LOCAL refresh it counts no miss (the caller got the cached value); the method's run is timed and its
+     * failures counted as always.
+     */
+    private void refreshRemote(UseCase uc, InvocationContext ctx, String fullKey, RemoteRead read, long remoteTtl) {
+        String leaseKey = fullKey + LEASE;
+        remote.tryLease(leaseKey, leaseToken, leaseTtlMillis(uc)).subscribe().with(held -> {
+            if (held) {
+                proceed(uc, ctx, new long[1]).subscribe().with(
+                        value -> store(uc, fullKey, value, read, remoteTtl, leaseKey),
+                        failure -> remote.releaseLease(leaseKey));
+            }
+        }, uc::remoteFailed);
     }
 
     /** Long enough for the method (twice its usual time), and at least a second; it also ends on release. */

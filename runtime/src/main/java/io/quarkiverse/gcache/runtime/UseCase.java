@@ -34,6 +34,7 @@ public final class UseCase {
     private final InvalidationLog.Entities invalidated;
     private final boolean requestEnabled;
     private final boolean earlyRefresh;
+    private final boolean remoteEarlyRefresh;
     /** Moving average of the method's time (δ of early refresh, R21); racy updates only lose a sample. */
     private volatile long methodNanos;
     /** Runs of the method and their total time, for the mean behind "time saved". Misses only. */
@@ -52,8 +53,9 @@ public final class UseCase {
 
     public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
             long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer,
-            InvalidationLog.Entities invalidated, boolean requestEnabled, boolean earlyRefresh, UseCaseShadow shadow,
-            Tracing tracing) {
+            InvalidationLog.Entities invalidated, boolean requestEnabled, boolean earlyRefresh,
+            boolean remoteEarlyRefresh, UseCaseShadow shadow, Tracing tracing) {
+        this.remoteEarlyRefresh = remoteEarlyRefresh;
         this.shadow = shadow;
         this.tracing = tracing;
         this.shape = shape;
@@ -75,6 +77,11 @@ public final class UseCase {
     /** Whether LOCAL hits of this use case may refresh early ({@code local.early-refresh}, R21). */
     public boolean earlyRefresh() {
         return earlyRefresh;
+    }
+
+    /** Whether REMOTE hits of this use case may refresh early ({@code remote.early-refresh}, R21). */
+    public boolean remoteEarlyRefresh() {
+        return remoteEarlyRefresh;
     }
 
     /** Records one run of the method: its moving average (weight 1/8) and the totals. */

@@ -76,6 +76,7 @@ final class UseCaseFactory {
                 m.valueShape(), serializer, local, remotePolicy,
                 new LocalLayer(config.local().maximumSize(), keys.keyIsId()), log.of(m.keyType()),
                 props != null && props.request().enabled(), props != null && props.local().earlyRefresh(),
+                props != null && props.remote().earlyRefresh(),
                 new UseCaseShadow(shadowRamp, config.shadow().minSamples()), tracing);
     }
 

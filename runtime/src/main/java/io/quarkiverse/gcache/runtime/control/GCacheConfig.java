@@ -184,7 +184,8 @@ public interface GCacheConfig {
         /**
          * Probabilistic early recomputation of hot entries (XFetch, reference R21): each hit recomputes with a
          * probability that rises as the entry nears its expiry, scaled by the method's measured time, so one caller
-         * refreshes a hot key before it expires while the others keep getting the cached value. LOCAL only for now.
+         * refreshes a hot key before it expires while the others keep getting the cached value. For REMOTE, the
+         * refreshing caller takes the key's lease, so one instance of the fleet refreshes it.
          */
         @WithDefault("false")
         boolean earlyRefresh();
