@@ -45,7 +45,8 @@ class DevUiBrowserIT {
     @RegisterExtension
     static final QuarkusDevModeTest APP = new QuarkusDevModeTest()
             .withApplicationRoot(jar -> jar.addClasses(User.class, Post.class, SlowDatabase.class, UserService.class,
-                    UserResource.class, UserResource.FeedItem.class, UserResource.Rename.class, DbResource.class)
+                    UserResource.class, UserResource.FeedItem.class, UserResource.Rename.class, DbResource.class,
+                    DbUsersResource.class)
                     .addAsResource(new StringAsset(demoConfig()), "application.properties"));
 
     @Test
@@ -78,6 +79,7 @@ class DevUiBrowserIT {
             await().atMost(Duration.ofSeconds(15)).until(() -> number(text(browser, "rate-GetUser-LOCAL")) == 0
                     && number(text(browser, "rate-GetUser-REMOTE")) > 0
                     && text(browser, "hitrate-GetUser-REMOTE").endsWith("%"));
+            awaitNoToast(browser);
             Files.write(Path.of("target/devui-gcache.png"), browser.getScreenshotAs(OutputType.BYTES));
 
             // R22, R23: "Is it helping": time saved grows, the charts draw, the shadow ramp of the demo's dev config
@@ -92,9 +94,23 @@ class DevUiBrowserIT {
             // the demo's GetUser hits are compared (shadow ramp 10 in dev mode): LOCAL's before the slider, REMOTE's after
             await().atMost(Duration.ofSeconds(30)).until(() -> text(browser, "match-rate-GetUser-LOCAL").endsWith("%")
                     || text(browser, "match-rate-GetUser-REMOTE").endsWith("%"));
-            // the charts keep one point per second: ten of them before the screenshot
+
+            // shadow on for every hit, a row changed behind the cache's back: the mismatch shows up
+            find(browser, "shadow-ramp-GetUser").sendKeys(Keys.END);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "100".equals(text(browser, "shadow-ramp-value-GetUser")));
+            HttpResponse<String> renamed = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(base + "/db/users/2"))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"Renamed behind the cache\"}")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(renamed.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> number(text(browser, "mismatches-GetUser-LOCAL"))
+                    + number(text(browser, "mismatches-GetUser-REMOTE")) > 0);
+
+            // the charts keep one point per second: ten of them, and no toast, before the screenshot
             await().atMost(Duration.ofSeconds(30)).until(() -> (Boolean) browser.executeScript(
                     "return arguments[0].series.every(s => s.data.length >= 10)", find(browser, "chart-rate-GetUser")));
+            awaitNoToast(browser);
             Files.write(Path.of("target/devui-gcache-helping.png"), browser.getScreenshotAs(OutputType.BYTES));
         } finally {
             load.shutdownNow();
@@ -151,6 +167,23 @@ class DevUiBrowserIT {
                     return null;
                 };
                 return find(document, arguments[0]);""", id);
+    }
+
+    /**
+     * Waits until the Dev UI shows no notification: offline, its extension manager reports that it cannot reach the
+     * Quarkus registry, in a toast that goes away after a few seconds.
+     */
+    private static void awaitNoToast(ChromeDriver browser) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> (Boolean) browser.executeScript("""
+                const cards = [];
+                const walk = root => {
+                    for (const el of root.querySelectorAll('*')) {
+                        if (el.localName === 'vaadin-notification-card') cards.push(el);
+                        if (el.shadowRoot) walk(el.shadowRoot);
+                    }
+                };
+                walk(document);
+                return cards.every(c => !c.isConnected || c.offsetParent === null || c.textContent.trim() === '');"""));
     }
 
     private static String text(ChromeDriver browser, String id) {
