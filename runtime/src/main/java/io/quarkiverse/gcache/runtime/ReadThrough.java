@@ -789,9 +789,16 @@ final class ReadThrough {
             if (Thread.currentThread().isInterrupted()) {
                 return MISS;
             }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
             RemoteRead read;
             try {
-                read = remote.read(fullKey, watermarkKey(uc, fullKey)).await().indefinitely();
+                // bounded by what is left of the wait, not a full remote.timeout: the wait as a whole is one timeout
+                read = remote.read(fullKey, watermarkKey(uc, fullKey)).await().atMost(Duration.ofNanos(left));
+            } catch (io.smallrye.mutiny.TimeoutException e) {
+                break;
             } catch (Throwable t) {
                 uc.remoteFailed(t);
                 return MISS;
@@ -821,8 +828,14 @@ final class ReadThrough {
 
     private Uni<Object> poll(UseCase uc, String fullKey, long old, long deadline) {
         return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(LEASE_POLL_NANOS))
-                .chain(() -> remote.read(fullKey, watermarkKey(uc, fullKey))).onItemOrFailure()
+                .chain(() -> remote.read(fullKey, watermarkKey(uc, fullKey)).ifNoItem()
+                        .after(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).fail())
+                .onItemOrFailure()
                 .transformToUni((read, failure) -> {
+                    if (failure instanceof io.smallrye.mutiny.TimeoutException) {
+                        uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
+                        return Uni.createFrom().item(MISS);
+                    }
                     if (failure != null) {
                         uc.remoteFailed(failure);
                         return Uni.createFrom().item(MISS);
