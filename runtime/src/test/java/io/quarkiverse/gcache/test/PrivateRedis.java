@@ -41,10 +41,57 @@ public final class PrivateRedis {
     private static final String PID = "gcache.test.redis.pid";
     private static final String CONTAINER = "gcache.test.redis.container";
 
+    /** Servers other than the shared one (cluster nodes, sentinel setups): pid and arguments per port. */
+    private static final String NODE_PID = "gcache.test.redis.pid.";
+    private static final String NODE_ARGS = "gcache.test.redis.args.";
+
     private final int port;
+    /** The system property holding this server's pid. */
+    private final String pidKey;
 
     private PrivateRedis(int port) {
+        this(port, PID);
+    }
+
+    private PrivateRedis(int port, String pidKey) {
         this.port = port;
+        this.pidKey = pidKey;
+    }
+
+    /**
+     * A Redis Cluster of {@code masters} masters (no replicas) private to this JVM, started on first use: see
+     * {@link PrivateRedisCluster}. Needs the {@code redis-server} and {@code redis-cli} binaries.
+     */
+    public static PrivateRedisCluster cluster(int masters) {
+        return PrivateRedisCluster.shared(masters);
+    }
+
+    /**
+     * A primary, one replica and three sentinels private to this JVM, started on first use: see
+     * {@link PrivateRedisSentinel}. Needs the {@code redis-server} binary.
+     */
+    public static PrivateRedisSentinel sentinel() {
+        return PrivateRedisSentinel.shared();
+    }
+
+    /**
+     * Starts a server of a setup on a free port with extra {@code redis-server} arguments (the first may be a
+     * configuration file); {@link #node(int)} finds it again from any class loader of the JVM. It is stopped when the
+     * JVM exits.
+     */
+    public static PrivateRedis startNode(int port, List<String> args) {
+        synchronized (System.getProperties()) {
+            System.setProperty(NODE_ARGS + port, String.join("\n", args));
+        }
+        PrivateRedis node = node(port);
+        node.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(node::stop));
+        return node;
+    }
+
+    /** A server started by {@link #startNode}, to inspect, kill or restart. */
+    public static PrivateRedis node(int port) {
+        return new PrivateRedis(port, NODE_PID + port);
     }
 
     /** The JVM-wide server, started on first use and stopped when the JVM exits. */
@@ -89,6 +136,26 @@ public final class PrivateRedis {
     }
 
     private void startServer() {
+        String nodeArgs = System.getProperty(NODE_ARGS + port);
+        if (nodeArgs != null) {
+            List<String> command = new ArrayList<>(List.of("redis-server"));
+            List<String> args = List.of(nodeArgs.split("\n"));
+            if (!args.get(0).startsWith("--")) {
+                command.add(args.get(0)); // a configuration file comes first
+                args = args.subList(1, args.size());
+            }
+            command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no", "--protected-mode", "no"));
+            command.addAll(args);
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                System.setProperty(pidKey, String.valueOf(process.pid()));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start redis-server (needed for Cluster and Sentinel tests)", e);
+            }
+            return;
+        }
         if (onPath("redis-server")) {
             try {
                 /*
@@ -99,7 +166,7 @@ public final class PrivateRedis {
                         "--save", "", "--appendonly", "no", "--protected-mode", "no",
                         "--enable-debug-command", "local", "--dir", dataDir().toString())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                System.setProperty(PID, String.valueOf(process.pid()));
+                System.setProperty(pidKey, String.valueOf(process.pid()));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start redis-server", e);
             }
@@ -127,8 +194,8 @@ public final class PrivateRedis {
         String pid;
         String container;
         synchronized (System.getProperties()) {
-            pid = System.clearProperty(PID);
-            container = System.clearProperty(CONTAINER);
+            pid = System.clearProperty(pidKey);
+            container = pidKey.equals(PID) ? System.clearProperty(CONTAINER) : null;
         }
         if (pid != null) {
             ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
@@ -333,7 +400,7 @@ public final class PrivateRedis {
         return dir;
     }
 
-    private static boolean onPath(String binary) {
+    public static boolean onPath(String binary) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
@@ -346,7 +413,7 @@ public final class PrivateRedis {
         return false;
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
