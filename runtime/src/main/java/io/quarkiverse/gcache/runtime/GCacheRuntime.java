@@ -247,7 +247,11 @@ public class GCacheRuntime {
             return null;
         }
         LOG.debugf("GCache uses the Redis client %s for the REMOTE layer", name);
-        return new RemoteLayer(redis.get(), config.remote().timeout(), config.remote().maxValueSize().asLongValue());
+        // R19: on Redis Cluster, broadcasts are sharded and flushAll scans every master
+        boolean cluster = cfg.getOptionalValue(RedisConfig.getPropertyName(name, "client-type"), String.class)
+                .filter("cluster"::equalsIgnoreCase).isPresent();
+        return new RemoteLayer(redis.get(), config.remote().timeout(), config.remote().maxValueSize().asLongValue(),
+                cluster);
     }
 
     private void warnUnknownUseCases() {

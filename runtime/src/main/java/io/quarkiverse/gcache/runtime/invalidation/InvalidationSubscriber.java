@@ -26,6 +26,14 @@ import io.vertx.redis.client.ResponseType;
  * {@link #PING_INTERVAL_MILLIS} ms the connection is pinged, and when nothing at all (pong or message) has been
  * heard for {@code silenceMillis}, it is treated as lost, closed and replaced. While disconnected it retries with a
  * capped backoff.
+ * <p>
+ * On Redis Cluster (reference rule R19) both channels are shard channels: {@code SSUBSCRIBE}, one command per channel
+ * (each is routed to the master of its slot, and the two may live on different masters), messages arrive as
+ * {@code smessage}. The heartbeat then repeats the {@code SSUBSCRIBE}s, which reach exactly the masters that carry
+ * the channels (a {@code PING} would go to any node), and each channel must be heard from. When the server ends a
+ * shard subscription itself ({@code sunsubscribe}: the slot moved to another master, or the master became a replica
+ * in a failover), or the connection to any master ends, the subscription is lost: a gap (R8a), then a new
+ * connection with the cluster's current slots.
  */
 public final class InvalidationSubscriber {
 
@@ -41,9 +49,14 @@ public final class InvalidationSubscriber {
     /** Keyspace-notification pattern of watermark keys ({@code invalidation.watch-watermarks}), or {@code null}. */
     private final String watermarkPattern;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Redis Cluster: sharded pub/sub (R19). */
+    private final boolean sharded;
     private volatile RedisConnection connection;
     private volatile boolean subscribed;
     private volatile long lastHeard;
+    /** Sharded: when each channel's master was last heard from (the channels may live on two masters). */
+    private volatile long heardInvalidations;
+    private volatile long heardControl;
     private boolean hadGap;
     private long backoffMillis = 50;
     private long heartbeat = -1;
@@ -64,6 +77,12 @@ public final class InvalidationSubscriber {
         this.controlChannel = controlChannel;
         this.onControl = onControl;
         this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(2000 + 2 * timeout.toMillis());
+        this.sharded = invalidator.sharded();
+        if (sharded && watermarkPattern != null) {
+            LOG.warnf("quarkus.gcache.invalidation.watch-watermarks on Redis Cluster hears the keyspace notifications "
+                    + "of one master only (they are not propagated across the cluster); invalidations by other writers "
+                    + "(Python gcache) of entities on other masters reach LOCAL only when entries expire");
+        }
     }
 
     public void start() {
@@ -106,10 +125,12 @@ public final class InvalidationSubscriber {
             }
             connection = c;
             lastHeard = System.nanoTime();
-            c.handler(this::onPush);
+            heardInvalidations = lastHeard;
+            heardControl = lastHeard;
+            c.handler(r -> onPush(c, r));
             c.exceptionHandler(t -> lost(c, "failed: " + t));
             c.endHandler(() -> lost(c, "closed"));
-            c.send(Request.cmd(Command.SUBSCRIBE).arg(invalidator.channel()).arg(controlChannel))
+            subscribe(c)
                     .chain(ok -> watermarkPattern == null ? Uni.createFrom().item(ok)
                             : c.send(Request.cmd(Command.PSUBSCRIBE).arg(watermarkPattern)))
                     .ifNoItem().after(silence).fail().subscribe().with(ok -> {
@@ -117,6 +138,8 @@ public final class InvalidationSubscriber {
                             return;
                         }
                         lastHeard = System.nanoTime();
+                        heardInvalidations = lastHeard;
+                        heardControl = lastHeard;
                         subscribed = true;
                         backoffMillis = 50;
                         invalidator.subscribed();
@@ -136,24 +159,57 @@ public final class InvalidationSubscriber {
         });
     }
 
+    /** SUBSCRIBE, or on Redis Cluster one SSUBSCRIBE per channel, each sent to its channel's master (R19). */
+    private Uni<Response> subscribe(RedisConnection c) {
+        if (!sharded) {
+            return c.send(Request.cmd(Command.SUBSCRIBE).arg(invalidator.channel()).arg(controlChannel));
+        }
+        return c.send(Request.cmd(Command.SSUBSCRIBE).arg(invalidator.channel()))
+                .chain(ok -> c.send(Request.cmd(Command.SSUBSCRIBE).arg(controlChannel)));
+    }
+
     /** Pings the subscribed connection, and declares it lost when it has been silent for too long. */
     private void heartbeat() {
         RedisConnection c = connection;
         if (stopped.get() || c == null || !subscribed) {
             return;
         }
-        if (System.nanoTime() - lastHeard > silenceNanos) {
-            lost(c, "was silent for " + TimeUnit.NANOSECONDS.toMillis(silenceNanos) + " ms (no answer to PING)");
+        long heard = sharded ? Math.min(heardInvalidations, heardControl) : lastHeard;
+        if (System.nanoTime() - heard > silenceNanos) {
+            lost(c, "was silent for " + TimeUnit.NANOSECONDS.toMillis(silenceNanos) + " ms (no answer to "
+                    + (sharded ? "SSUBSCRIBE" : "PING") + ")");
+            return;
+        }
+        if (sharded) {
+            // answered by a confirmation from each channel's master, which counts as heard from it (onPush)
+            subscribe(c).subscribe().with(ok -> {
+            }, t -> {
+            });
             return;
         }
         // RESP3 answers PONG to the request; RESP2 in subscribed mode sends ["pong", ""], which, like any message
         // that arrives while a request waits, may be handed to either side: both count as heard.
-        c.send(Request.cmd(Command.PING)).subscribe().with(this::onPush, t -> {
+        c.send(Request.cmd(Command.PING)).subscribe().with(r -> onPush(c, r), t -> {
         });
     }
 
-    private void onPush(Response r) {
+    private void onPush(RedisConnection c, Response r) {
         lastHeard = System.nanoTime();
+        if (sharded && r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 2) {
+            String kind = r.get(0).toString();
+            String channel = r.get(1) == null ? "" : r.get(1).toString();
+            if ("ssubscribe".equals(kind) || "smessage".equals(kind)) {
+                if (invalidator.channel().equals(channel)) {
+                    heardInvalidations = lastHeard;
+                } else if (controlChannel.equals(channel)) {
+                    heardControl = lastHeard;
+                }
+            } else if ("sunsubscribe".equals(kind)) {
+                // never asked for: the server dropped the shard subscription (slot moved, master demoted; R19)
+                lost(c, "was ended by Redis for " + channel + " (its slot moved or its master changed)");
+                return;
+            }
+        }
         if (r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 4
                 && "pmessage".equals(r.get(0).toString())) {
             // __keyspace@<db>__:<key> -> the event (set, setex, ...): a watermark was written by someone
@@ -166,7 +222,7 @@ public final class InvalidationSubscriber {
             return;
         }
         if (r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 3
-                && "message".equals(r.get(0).toString())) {
+                && ("message".equals(r.get(0).toString()) || "smessage".equals(r.get(0).toString()))) {
             try {
                 if (controlChannel.equals(r.get(1).toString())) {
                     onControl.run();

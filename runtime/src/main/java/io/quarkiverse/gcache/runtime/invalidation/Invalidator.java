@@ -76,6 +76,11 @@ public final class Invalidator {
         return channel;
     }
 
+    /** Redis Cluster: the broadcast uses sharded pub/sub (reference rule R19). */
+    public boolean sharded() {
+        return remote != null && remote.sharded();
+    }
+
     public InvalidationOutbox outbox() {
         return outbox;
     }

@@ -1,12 +1,16 @@
 package io.quarkiverse.gcache.runtime.layers;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -18,6 +22,11 @@ import io.vertx.mutiny.redis.client.Response;
  * watermark (one slot on Redis Cluster: they share the hash tag), and {@code TIME}, so every instance stamps values
  * with the server's clock (R6, R6a). Plain commands, not a script: a Lua call cost Redis ~10 µs of CPU per read
  * against ~1 µs for these two (see the performance page).
+ * <p>
+ * On Redis Cluster ({@code client-type=cluster}, reference rule R19) the client routes every command by its key's
+ * slot; three things differ: broadcasts are sharded ({@code SPUBLISH}, sent after the script that wrote the watermark
+ * or override, since a script may only touch its own slot), and {@link #deleteMatching} scans every master and
+ * deletes per slot.
  */
 public final class RemoteLayer {
 
@@ -50,8 +59,15 @@ public final class RemoteLayer {
     private final long maxValueSize;
     private final RemoteBreaker breaker;
     private final OperationTimeouts timeouts;
+    private final boolean cluster;
 
     public RemoteLayer(Redis redis, Duration timeout, long maxValueSize) {
+        this(redis, timeout, maxValueSize, false);
+    }
+
+    /** @param cluster the client is a Redis Cluster client ({@code client-type=cluster}, R19) */
+    public RemoteLayer(Redis redis, Duration timeout, long maxValueSize, boolean cluster) {
+        this.cluster = cluster;
         this.redis = redis;
         this.timeout = timeout;
         this.maxValueSize = maxValueSize;
@@ -61,6 +77,14 @@ public final class RemoteLayer {
         // A probe is itself bounded by the timeout; twice that plus a second is surely "lost".
         this.breaker = new RemoteBreaker(Math.max(1000, timeout.toMillis() * 4), timeout.toMillis() * 2 + 1000,
                 System::nanoTime);
+    }
+
+    /**
+     * Whether Redis is a Cluster (R19): broadcasts then use sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}), so
+     * that a message travels to the one shard of its channel instead of every node.
+     */
+    public boolean sharded() {
+        return cluster;
     }
 
     public RemoteBreaker breaker() {
@@ -145,8 +169,15 @@ public final class RemoteLayer {
 
     /** Writes an entity watermark and publishes {@code message} on {@code channel}; returns the watermark. */
     public Uni<Long> writeWatermark(String key, long bufferMillis, long ttlMillis, String channel, String message) {
-        return bounded(send(Request.cmd(Command.EVAL).arg(WATERMARK_SCRIPT).arg(1).arg(key).arg(bufferMillis)
-                .arg(ttlMillis).arg(channel).arg(message)).map(r -> parseWatermark(r.toString())));
+        Uni<Long> written = send(Request.cmd(Command.EVAL).arg(WATERMARK_SCRIPT).arg(1).arg(key).arg(bufferMillis)
+                .arg(ttlMillis).arg(cluster ? "" : channel).arg(message)).map(r -> parseWatermark(r.toString()));
+        // R19: published after the watermark is written, never before (a reader must not reload the old value); a
+        // failed publish fails the invalidation, which then waits in the outbox and is retried whole (R18)
+        return bounded(cluster ? written.call(() -> spublish(channel, message)) : written);
+    }
+
+    private Uni<Response> spublish(String channel, String message) {
+        return send(Request.cmd(Command.SPUBLISH).arg(channel).arg(message));
     }
 
     /** KEYS[1] hash; ARGV[1] field, ARGV[2] value ('' with ARGV[4] = 'del' to remove), ARGV[3] channel. */
@@ -158,9 +189,17 @@ public final class RemoteLayer {
 
     /** Stores (or with {@code value == null} removes) a runtime override and announces it, in one round trip. */
     public Uni<Void> writeOverride(String hash, String field, String value, String channel) {
-        return bounded(send(Request.cmd(Command.EVAL).arg(OVERRIDE_SCRIPT).arg(1).arg(hash).arg(field)
-                .arg(value == null ? "" : value).arg(channel).arg(value == null ? "del" : "set")).replaceWithVoid());
+        Uni<Response> written = send(Request.cmd(Command.EVAL).arg(cluster ? OVERRIDE_SCRIPT_SHARDED : OVERRIDE_SCRIPT)
+                .arg(1).arg(hash).arg(field).arg(value == null ? "" : value).arg(channel)
+                .arg(value == null ? "del" : "set"));
+        return bounded((cluster ? written.call(() -> spublish(channel, field)) : written).replaceWithVoid());
     }
+
+    /** {@link #OVERRIDE_SCRIPT} without the announcement, which R19 sends with SPUBLISH after it. */
+    static final String OVERRIDE_SCRIPT_SHARDED = """
+            if ARGV[4] == 'del' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+            return 1
+            """;
 
     public Uni<java.util.Map<String, String>> hashGetAll(String hash) {
         return bounded(send(Request.cmd(Command.HGETALL).arg(hash)).map(r -> {
@@ -182,13 +221,70 @@ public final class RemoteLayer {
         return redis;
     }
 
-    /** Deletes every key matching one of the glob patterns, with SCAN (never KEYS or FLUSHDB; R15). */
+    /**
+     * Deletes every key matching one of the glob patterns, with SCAN (never KEYS or FLUSHDB; R15). On Redis Cluster
+     * (R19) every master is scanned, and each page is deleted slot by slot.
+     */
     public Uni<Void> deleteMatching(List<String> patterns) {
+        if (cluster) {
+            // one cluster connection for the whole flush: the deletions of a page are pipelined on its connection
+            // to each master instead of taking a pooled connection each
+            return bounded(redis.connect()).chain(c -> bounded(c.send(Request.cmd(Command.CLUSTER).arg("SLOTS")))
+                    .chain(slots -> {
+                        Uni<Void> all = Uni.createFrom().voidItem();
+                        for (String routingKey : routingKeysOfMasters(slots)) {
+                            for (String pattern : patterns) {
+                                all = all.chain(() -> scanMasterAndDelete(c, routingKey, pattern, "0"));
+                            }
+                        }
+                        return all;
+                    }).eventually(() -> c.close().onFailure().recoverWithNull()));
+        }
         Uni<Void> all = Uni.createFrom().voidItem();
         for (String pattern : patterns) {
             all = all.chain(() -> scanAndDelete(pattern, "0"));
         }
         return all;
+    }
+
+    /**
+     * One key per master, from a {@code CLUSTER SLOTS} reply ({@code [start, end, [host, port, id, ...], replicas...]}
+     * per range): a key in the first slot of the master's first range, so that a command naming it reaches that
+     * master.
+     */
+    static List<String> routingKeysOfMasters(Response slots) {
+        Map<String, Integer> firstSlotByMaster = new LinkedHashMap<>();
+        for (Response range : slots) {
+            Response master = range.get(2);
+            String id = master.size() > 2 ? master.get(2).toString() : master.get(0) + ":" + master.get(1);
+            firstSlotByMaster.putIfAbsent(id, range.get(0).toInteger());
+        }
+        List<String> keys = new ArrayList<>();
+        firstSlotByMaster.values().forEach(slot -> keys.add(ClusterSlots.routingKey(slot)));
+        return keys;
+    }
+
+    /**
+     * SCAN of one master, reached through a key of a slot it serves: the cluster client routes by key, and plain
+     * {@code SCAN} has none. The script only scans (it touches no key), so it is allowed on any master.
+     */
+    static final String SCAN_SCRIPT = "return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])";
+
+    private Uni<Void> scanMasterAndDelete(RedisConnection c, String routingKey, String pattern, String cursor) {
+        return bounded(c.send(Request.cmd(Command.EVAL).arg(SCAN_SCRIPT).arg(1).arg(routingKey).arg(cursor).arg(pattern)
+                .arg(500))).chain(page -> {
+                    String next = page.get(0).toString();
+                    Map<Integer, Request> bySlot = new LinkedHashMap<>();
+                    for (Response k : page.get(1)) {
+                        byte[] key = k.toBytes();
+                        bySlot.computeIfAbsent(ClusterSlots.slot(key), s -> Request.cmd(Command.UNLINK)).arg(key);
+                    }
+                    Uni<Void> deleted = bySlot.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.join().all(bySlot.values().stream().map(del -> bounded(c.send(del))).toList())
+                                    .andFailFast().replaceWithVoid();
+                    return "0".equals(next) ? deleted
+                            : deleted.chain(() -> scanMasterAndDelete(c, routingKey, pattern, next));
+                });
     }
 
     private Uni<Void> scanAndDelete(String pattern, String cursor) {
