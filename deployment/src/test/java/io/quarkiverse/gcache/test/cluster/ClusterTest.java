@@ -65,6 +65,7 @@ class ClusterTest {
 
     @BeforeEach
     void setUp() {
+        CLUSTER.awaitHealthy();
         CLUSTER.flushAll();
         runtime.useCases().forEach(uc -> uc.localLayer().clear());
         profiles.source.clear();

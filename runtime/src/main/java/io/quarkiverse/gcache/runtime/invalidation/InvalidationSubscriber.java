@@ -58,6 +58,10 @@ public final class InvalidationSubscriber {
     private volatile long heardInvalidations;
     private volatile long heardControl;
     private boolean hadGap;
+    private boolean everSubscribed;
+    /** Sharded: the channels' masters confirmed the SSUBSCRIBEs of the current connection. */
+    private volatile boolean confirmedInvalidations;
+    private volatile boolean confirmedControl;
     private long backoffMillis = 50;
     private long heartbeat = -1;
 
@@ -130,26 +134,24 @@ public final class InvalidationSubscriber {
             c.handler(r -> onPush(c, r));
             c.exceptionHandler(t -> lost(c, "failed: " + t));
             c.endHandler(() -> lost(c, "closed"));
+            confirmedInvalidations = false;
+            confirmedControl = false;
             subscribe(c)
                     .chain(ok -> watermarkPattern == null ? Uni.createFrom().item(ok)
                             : c.send(Request.cmd(Command.PSUBSCRIBE).arg(watermarkPattern)))
                     .ifNoItem().after(silence).fail().subscribe().with(ok -> {
-                        if (connection != c) {
+                        if (!sharded) {
+                            onSubscribed(c);
                             return;
                         }
-                        lastHeard = System.nanoTime();
-                        heardInvalidations = lastHeard;
-                        heardControl = lastHeard;
-                        subscribed = true;
-                        backoffMillis = 50;
-                        invalidator.subscribed();
-                        if (hadGap) {
-                            hadGap = false;
-                            onControl.run();
-                            LOG.infof("GCache re-subscribed to %s; LOCAL values of tracked use cases computed before were "
-                                    + "dropped, since invalidations may have been missed, and LOCAL is used again",
-                                    invalidator.channel());
-                        }
+                        // R19: a (S)SUBSCRIBE "succeeds" once written, even to a master that just died; the
+                        // subscription counts only when each channel's master has confirmed it (onPush)
+                        vertx.setTimer(silence.toMillis(), id -> {
+                            if (connection == c && !subscribed) {
+                                lost(c, "was not confirmed by the masters of " + invalidator.channel() + " and "
+                                        + controlChannel + " within " + silence.toMillis() + " ms");
+                            }
+                        });
                     }, t -> lost(c, "subscribe failed: " + t));
         }, t -> {
             vertx.cancelTimer(deadline);
@@ -157,6 +159,31 @@ public final class InvalidationSubscriber {
                 retry();
             }
         });
+    }
+
+    /** The subscription is in place: invalidations reach this instance again (R8a). */
+    private synchronized void onSubscribed(RedisConnection c) {
+        if (connection != c || subscribed) {
+            return;
+        }
+        lastHeard = System.nanoTime();
+        heardInvalidations = lastHeard;
+        heardControl = lastHeard;
+        subscribed = true;
+        backoffMillis = 50;
+        invalidator.subscribed();
+        if (!everSubscribed && !hadGap) {
+            // the startup load of the overrides may have failed (a Cluster client's first command also discovers
+            // the slots): load them again now that announcements can be heard
+            onControl.run();
+        }
+        everSubscribed = true;
+        if (hadGap) {
+            hadGap = false;
+            onControl.run();
+            LOG.infof("GCache re-subscribed to %s; LOCAL values of tracked use cases computed before were dropped, "
+                    + "since invalidations may have been missed, and LOCAL is used again", invalidator.channel());
+        }
     }
 
     /** SUBSCRIBE, or on Redis Cluster one SSUBSCRIBE per channel, each sent to its channel's master (R19). */
@@ -201,8 +228,13 @@ public final class InvalidationSubscriber {
             if ("ssubscribe".equals(kind) || "smessage".equals(kind)) {
                 if (invalidator.channel().equals(channel)) {
                     heardInvalidations = lastHeard;
+                    confirmedInvalidations = true;
                 } else if (controlChannel.equals(channel)) {
                     heardControl = lastHeard;
+                    confirmedControl = true;
+                }
+                if (!subscribed && confirmedInvalidations && confirmedControl) {
+                    onSubscribed(c);
                 }
             } else if ("sunsubscribe".equals(kind)) {
                 // never asked for: the server dropped the shard subscription (slot moved, master demoted; R19)
