@@ -34,6 +34,10 @@ public final class GCacheApps {
                 .overrideConfigKey("quarkus.redis.client-type", "sentinel")
                 .overrideConfigKey("quarkus.redis.master-name", "mymaster")
                 .overrideConfigKey("quarkus.redis.role", "master")
+                // the client follows +switch-master at once, asking the sentinels afresh (the operating guide says why
+                // GCache needs both)
+                .overrideConfigKey("quarkus.redis.auto-failover", "true")
+                .overrideConfigKey("quarkus.redis.topology-cache-ttl", "1ms")
                 .overrideConfigKey("quarkus.redis.hosts", PrivateRedis.sentinel().hosts())
                 .overrideConfigKey("quarkus.redis.devservices.enabled", "false");
     }

@@ -31,6 +31,7 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
 import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
+import io.quarkiverse.gcache.runtime.layers.RedisSetup;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.shadow.ShadowVerifier;
 import io.quarkiverse.gcache.runtime.tracing.Tracing;
@@ -247,11 +248,8 @@ public class GCacheRuntime {
             return null;
         }
         LOG.debugf("GCache uses the Redis client %s for the REMOTE layer", name);
-        // R19: on Redis Cluster, broadcasts are sharded and flushAll scans every master
-        boolean cluster = cfg.getOptionalValue(RedisConfig.getPropertyName(name, "client-type"), String.class)
-                .filter("cluster"::equalsIgnoreCase).isPresent();
         return new RemoteLayer(redis.get(), config.remote().timeout(), config.remote().maxValueSize().asLongValue(),
-                cluster);
+                RedisSetup.of(name).cluster()); // R19
     }
 
     private void warnUnknownUseCases() {

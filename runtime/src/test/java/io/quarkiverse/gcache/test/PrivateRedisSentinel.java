@@ -55,8 +55,10 @@ public final class PrivateRedisSentinel {
         Path dir = PrivateRedisCluster.tempDir("gcache-test-sentinel-" + primaryPort);
         PrivateRedis primary = PrivateRedis.startNode(primaryPort, List.of("--dir", dir.toString()));
         int replicaPort = PrivateRedis.freePort();
+        // a directory of its own: a replica writes the primary's snapshot there when it syncs
+        Path replicaDir = PrivateRedisCluster.tempDir("gcache-test-sentinel-" + replicaPort);
         PrivateRedis replica = PrivateRedis.startNode(replicaPort,
-                List.of("--dir", dir.toString(), "--replicaof", "127.0.0.1", String.valueOf(primaryPort)));
+                List.of("--dir", replicaDir.toString(), "--replicaof", "127.0.0.1", String.valueOf(primaryPort)));
         List<PrivateRedis> sentinels = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int port = PrivateRedis.freePort();
@@ -129,7 +131,9 @@ public final class PrivateRedisSentinel {
      */
     public PrivateRedis failover() {
         PrivateRedis before = primary();
-        sentinels.get(0).call("SENTINEL", "FAILOVER", MASTER);
+        // not the first sentinel of quarkus.redis.hosts (the one a client asks first): the others learn of the new
+        // primary from its announcements, a little later, as in a failover that any sentinel may lead
+        sentinels.get(sentinels.size() - 1).call("SENTINEL", "FAILOVER", MASTER);
         Awaitility.await("failover done").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .ignoreExceptions().until(() -> primary().port() != before.port()
                         && ((String) primary().call("INFO", "replication")).contains("role:master"));

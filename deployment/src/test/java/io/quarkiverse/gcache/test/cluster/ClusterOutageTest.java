@@ -5,11 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 
@@ -19,7 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.UseCase;
-import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
@@ -39,7 +34,7 @@ class ClusterOutageTest {
     static final PrivateRedisCluster CLUSTER = PrivateRedis.cluster(3);
 
     @RegisterExtension
-    static final QuarkusUnitTest APP = GCacheApps.withRedisCluster(Catalog.class)
+    static final QuarkusUnitTest APP = GCacheApps.withRedisCluster(Catalog.class, Load.class)
             .overrideConfigKey("quarkus.gcache.remote.timeout", "250ms")
             // one pooled connection per master for each busy thread, plus the subscriber's
             .overrideConfigKey("quarkus.redis.max-pool-size", "16")
@@ -52,25 +47,16 @@ class ClusterOutageTest {
     @Inject
     Catalog catalog;
 
-    final AtomicLong calls = new AtomicLong();
-    final AtomicLong failures = new AtomicLong();
-    final AtomicLong wrong = new AtomicLong();
-    volatile boolean running = true;
-
     @Test
     void noCallFailsWhenAMasterDiesAndRemoteIsUsedAgainAfterItsRestart() throws Exception {
         CLUSTER.awaitHealthy();
         List<UseCase> useCases = List.of(runtime.useCase("Both"), runtime.useCase("RemoteOnly"),
                 runtime.useCase("Reactive"));
         await().until(() -> runtime.subscriber().isSubscribed());
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a bound, never reached when it works
-        for (int t = 0; t < 8; t++) {
-            pool.submit(() -> load(deadline));
-        }
+        Load load = new Load(gcache, catalog, 8);
         PrivateRedis victim = CLUSTER.masterOf(runtime.invalidator().channel());
         try {
-            awaitGrowth(useCases, ClusterOutageTest::remoteServed, 200);
+            Load.awaitGrowth(useCases, Load::remoteServed, 200);
             long resyncs = runtime.invalidator().stats().resyncs();
             long errorsBefore = useCases.stream().mapToLong(uc -> uc.stats().errors(StatLayer.REMOTE)).sum();
 
@@ -82,7 +68,7 @@ class ClusterOutageTest {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> CLUSTER.masters()
                     .stream().filter(m -> m != victim).allMatch(m -> ((String) m.call("CLUSTER", "INFO"))
                             .contains("cluster_state:fail")));
-            awaitGrowth(useCases, uc -> uc.stats().errors(StatLayer.REMOTE)
+            Load.awaitGrowth(useCases, uc -> uc.stats().errors(StatLayer.REMOTE)
                     + uc.stats().disabledCount(StatLayer.REMOTE,
                             io.quarkiverse.gcache.runtime.metrics.DisabledReason.SERVER_DOWN),
                     100);
@@ -92,9 +78,9 @@ class ClusterOutageTest {
             CLUSTER.awaitHealthy();
             long healthy = System.nanoTime();
             for (UseCase uc : useCases) {
-                long before = remoteServed(uc);
+                long before = Load.remoteServed(uc);
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> remoteServed(uc) > before);
+                        .until(() -> Load.remoteServed(uc) > before);
             }
             long remoteBack = System.nanoTime();
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
@@ -105,47 +91,14 @@ class ClusterOutageTest {
                     + "%d ms; %d calls so far, REMOTE errors during the outage %d%n",
                     victim.port(), TimeUnit.NANOSECONDS.toMillis(restarted - killed),
                     TimeUnit.NANOSECONDS.toMillis(healthy - restarted), TimeUnit.NANOSECONDS.toMillis(remoteBack - restarted),
-                    TimeUnit.NANOSECONDS.toMillis(resubscribed - restarted), calls.get(),
+                    TimeUnit.NANOSECONDS.toMillis(resubscribed - restarted), load.calls.get(),
                     useCases.stream().mapToLong(uc -> uc.stats().errors(StatLayer.REMOTE)).sum() - errorsBefore);
         } finally {
-            running = false;
-            pool.shutdown();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(load.stop()).isTrue();
         }
-        assertThat(failures).hasValue(0);
-        assertThat(wrong).hasValue(0);
-        assertThat(calls.get()).isPositive();
+        assertThat(load.failures).hasValue(0);
+        assertThat(load.wrong).hasValue(0);
+        assertThat(load.calls.get()).isPositive();
     }
 
-    static void awaitGrowth(List<UseCase> useCases, java.util.function.ToLongFunction<UseCase> counter, long delta) {
-        java.util.Map<UseCase, Long> from = new java.util.HashMap<>();
-        useCases.forEach(uc -> from.put(uc, counter.applyAsLong(uc)));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-                .until(() -> useCases.stream().allMatch(uc -> counter.applyAsLong(uc) >= from.get(uc) + delta));
-    }
-
-    static long remoteServed(UseCase uc) {
-        return uc.stats().requests(StatLayer.REMOTE) - uc.stats().misses(StatLayer.REMOTE, MissReason.ERROR);
-    }
-
-    private void load(long deadline) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (running && System.nanoTime() - deadline < 0) {
-            String id = String.valueOf(random.nextInt(300));
-            int which = random.nextInt(3);
-            try (GCache.Scope scope = gcache.enable()) {
-                String value = switch (which) {
-                    case 0 -> catalog.both(id);
-                    case 1 -> catalog.remoteOnly(id);
-                    default -> catalog.reactive(id).await().atMost(Duration.ofSeconds(10));
-                };
-                if (!("name-" + id).equals(value)) {
-                    wrong.incrementAndGet();
-                }
-            } catch (RuntimeException e) {
-                failures.incrementAndGet();
-            }
-            calls.incrementAndGet();
-        }
-    }
 }
