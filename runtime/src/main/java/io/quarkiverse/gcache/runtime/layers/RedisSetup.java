@@ -37,6 +37,13 @@ public record RedisSetup(boolean cluster) {
                         + "guide)", autoFailover, topologyTtl, autoFailover, topologyTtl);
             }
         }
+        String replicas = RedisConfig.getPropertyName(clientName, "replicas");
+        if ("cluster".equalsIgnoreCase(type) && !cfg.getOptionalValue(replicas, String.class).orElse("never")
+                .equalsIgnoreCase("never")) {
+            LOG.warnf("GCache reads a value with its watermark, which must come from the master (R6); %s lets the "
+                    + "Redis client send reads to replicas, where a watermark may not have arrived yet: set it to never",
+                    replicas);
+        }
         return new RedisSetup("cluster".equalsIgnoreCase(type));
     }
 }
