@@ -149,6 +149,49 @@ class ClusterTest {
     }
 
     @Test
+    void theSubscriptionFollowsTheChannelsSlotToAnotherMaster() {
+        PrivateRedis from = CLUSTER.masterOf(CHANNEL);
+        PrivateRedis to = CLUSTER.masters().stream().filter(m -> m != from).findFirst().orElseThrow();
+        long resyncs = runtime.invalidator().stats().resyncs();
+        moveSlot(CHANNEL, from, to);
+        try {
+            // Redis ends the shard subscriptions of the moved slot (sunsubscribe): a gap, then a subscription on the
+            // new master and a LOCAL resync
+            await().until(() -> runtime.invalidator().stats().resyncs() > resyncs && runtime.subscriber().isSubscribed()
+                    && otherSubscriber.isSubscribed());
+            assertThat((List<?>) to.call("PUBSUB", "SHARDNUMSUB", CHANNEL)).element(1).isEqualTo(2L);
+            profiles.source.put("m", "old");
+            assertThat(read("m")).isEqualTo("old");
+            profiles.source.put("m", "new");
+            long heard = runtime.invalidator().stats().count("user_id", CacheLayer.LOCAL);
+            other.invalidate("user_id", "m", Duration.ZERO).await().atMost(Duration.ofSeconds(5));
+            await().until(() -> runtime.invalidator().stats().count("user_id", CacheLayer.LOCAL) > heard);
+            assertThat(read("m")).isEqualTo("new");
+        } finally {
+            moveSlot(CHANNEL, to, from);
+            await().until(() -> runtime.subscriber().isSubscribed() && otherSubscriber.isSubscribed()
+                    && ((List<?>) from.call("PUBSUB", "SHARDNUMSUB", CHANNEL)).get(1).equals(2L));
+        }
+    }
+
+    /** Moves the (keyless) slot of {@code key} from one master to another, as {@code redis-cli --cluster reshard}. */
+    @SuppressWarnings("unchecked")
+    static void moveSlot(String key, PrivateRedis from, PrivateRedis to) {
+        String slot = String.valueOf(from.call("CLUSTER", "KEYSLOT", key));
+        String fromId = (String) from.call("CLUSTER", "MYID");
+        String toId = (String) to.call("CLUSTER", "MYID");
+        to.call("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
+        from.call("CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
+        for (Object k : (List<Object>) from.call("CLUSTER", "GETKEYSINSLOT", slot, "1000")) {
+            from.call("MIGRATE", "127.0.0.1", String.valueOf(to.port()), (String) k, "0", "5000");
+        }
+        for (PrivateRedis m : CLUSTER.masters()) {
+            m.call("CLUSTER", "SETSLOT", slot, "NODE", toId);
+        }
+        CLUSTER.awaitHealthy();
+    }
+
+    @Test
     void runtimeOverridesAreStoredAndAnnouncedToTheFleet() {
         int before = otherControlMessages.get();
         gcache.control().override("Profile", CacheLayer.REMOTE, Duration.ofMinutes(3), 50);

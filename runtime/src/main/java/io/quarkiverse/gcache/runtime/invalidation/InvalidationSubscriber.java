@@ -222,7 +222,14 @@ public final class InvalidationSubscriber {
 
     private void onPush(RedisConnection c, Response r) {
         lastHeard = System.nanoTime();
-        if (sharded && r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 2) {
+        if (sharded && c == connection && r != null && r.type() == ResponseType.ERROR) {
+            // an SSUBSCRIBE answered with MOVED (the slot has a new master, this connection's slots are old),
+            // CLUSTERDOWN...: its reply comes here, since a subscription command waits for no reply (R19)
+            lost(c, "was refused: " + r);
+            return;
+        }
+        if (sharded && c == connection && r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH)
+                && r.size() >= 2) {
             String kind = r.get(0).toString();
             String channel = r.get(1) == null ? "" : r.get(1).toString();
             if ("ssubscribe".equals(kind) || "smessage".equals(kind)) {
@@ -271,11 +278,17 @@ public final class InvalidationSubscriber {
         if (stopped.get() || connection != c || c == null) {
             return; // an old connection's late event, or already handled
         }
+        boolean was = subscribed;
         subscribed = false;
         hadGap = true;
         connection = null;
         invalidator.lost();
-        LOG.warnf("GCache invalidation subscription %s; LOCAL of tracked use cases is off until it is back", why);
+        if (was) {
+            LOG.warnf("GCache invalidation subscription %s; LOCAL of tracked use cases is off until it is back", why);
+        } else {
+            // a failed attempt while the gap is already open (and was said): the re-subscription is logged
+            LOG.debugf("GCache invalidation subscription attempt %s; retrying", why);
+        }
         c.closeAndForget();
         retry();
     }
