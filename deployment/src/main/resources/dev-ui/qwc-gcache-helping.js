@@ -176,7 +176,7 @@ export class QwcGcacheHelping extends LitElement {
         this.jsonRpc.setShadowRamp({ useCase: useCase, ramp: parseInt(value) }).then(response => {
             this._rows = this._rows.map(r => r.useCase === useCase ? response.result : r);
             this._message = useCase + ' shadow ramp set to ' + value + ' %';
-        });
+        }).catch(error => this._message = 'Could not set the shadow ramp: ' + (error.message || JSON.stringify(error)));
     }
 
     _applyTtl(useCase, layer) {
@@ -184,7 +184,7 @@ export class QwcGcacheHelping extends LitElement {
             this._rows = this._rows.map(r => r.useCase === useCase ? response.result : r);
             const ttl = layer === 'LOCAL' ? response.result.local.ttl : response.result.remote.ttl;
             this._message = useCase + ' ' + layer + ' TTL set to ' + humanDuration(ttl);
-        });
+        }).catch(error => this._message = 'Could not apply the TTL: ' + (error.message || JSON.stringify(error)));
     }
 }
 

@@ -29,9 +29,11 @@ import io.quarkiverse.gcache.runtime.layers.RequestLayer;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.scope.Detached;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.quarkiverse.gcache.runtime.shadow.ShadowVerifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -59,8 +61,6 @@ final class ReadThrough {
     private static final Logger LOG = Logger.getLogger(ReadThrough.class);
     /** A REMOTE read that does not serve a value. Distinct from a cached {@code null}. */
     private static final Object MISS = new Object();
-    /** This caller holds the lease of a missed key and computes it (R21). */
-    private static final Object LEASED = new Object();
     /** Suffix of a lease key: the value's key plus this, in the value's hash slot. */
     private static final String LEASE = "#lease";
     /** How often a caller waiting for another instance's computation looks for its value. */
@@ -77,15 +77,16 @@ final class ReadThrough {
     private final double earlyRefreshBeta;
     private final ShadowVerifier shadows;
     /** Whether a REMOTE miss takes a lease so that one instance computes it (R21); {@code remote.leases}. */
-    private final boolean leases;
+    private final boolean leasing;
     /** This instance's lease value: who holds a lease, for someone reading Redis. */
-    private final String leaseToken = "gcache-" + java.util.UUID.randomUUID();
+    private final String leaseToken = "gcache-" + java.util.UUID.randomUUID() + ":";
+    private final java.util.concurrent.atomic.AtomicLong leases = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean eventLoopWarned;
 
     ReadThrough(RemoteLayer remote, InvalidationLog invalidations, InvalidationOutbox outbox, InvalidationGap gap,
             Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases) {
         this.shadows = shadows;
-        this.leases = leases && remote != null;
+        this.leasing = leases && remote != null;
         this.earlyRefreshBeta = earlyRefreshBeta;
         this.remote = remote;
         this.invalidations = invalidations;
@@ -228,7 +229,7 @@ final class ReadThrough {
         RemoteBreaker.Permit permit = remoteTtl > 0 ? permit(uc) : null;
         RemoteRead read = null;
         String fullKey = null;
-        String leaseKey = null;
+        RemoteLayer.Lease lease = null;
         if (permit != null) {
             uc.stats().request(StatLayer.REMOTE);
             fullKey = uc.keys().fullKey(key);
@@ -246,20 +247,22 @@ final class ReadThrough {
             }
             if (read != null) {
                 Object hit = decode(uc, fullKey, read);
-                if (hit == MISS && leases && leaseKey == null) {
+                if (hit == MISS && leasing) {
                     // R21: one instance computes a missed key; the others wait briefly for its value
-                    hit = syncLease(uc, fullKey, read);
-                    if (hit == LEASED) {
-                        leaseKey = fullKey + LEASE;
+                    Object outcome = syncLease(uc, fullKey, read);
+                    if (outcome instanceof RemoteLayer.Lease held) {
+                        lease = held;
+                    } else if (outcome instanceof RemoteRead arrived) {
+                        read = arrived; // the value another caller stored: its read stamps, dates and is shadowed
+                        hit = decode(uc, fullKey, arrived);
+                    }
+                } else if (hit != MISS && uc.remoteEarlyRefresh() && remoteRefreshDue(uc, read, remoteTtl)) {
+                    // R21: this caller recomputes the entry before it expires; the lease makes it one in the fleet
+                    lease = tryLease(uc, fullKey);
+                    if (lease != null) {
+                        uc.stats().miss(StatLayer.REMOTE, MissReason.EARLY_REFRESH);
                         hit = MISS;
                     }
-                }
-                if (hit != MISS && uc.remoteEarlyRefresh() && remoteRefreshDue(uc, read, remoteTtl)
-                        && tryLease(uc, fullKey)) {
-                    // R21: this caller recomputes the entry before it expires; the lease makes it one in the fleet
-                    uc.stats().miss(StatLayer.REMOTE, MissReason.EARLY_REFRESH);
-                    leaseKey = fullKey + LEASE;
-                    hit = MISS;
                 }
                 if (hit != MISS) {
                     fillLocal(uc, claim, hit, localTtl, key, start);
@@ -280,17 +283,24 @@ final class ReadThrough {
         } catch (Throwable t) {
             uc.meters().fallback(System.nanoTime() - m0);
             uc.methodFailed(t);
-            if (leaseKey != null) {
-                remote.releaseLease(leaseKey);
+            if (lease != null) {
+                remote.release(lease);
             }
             throw t;
         }
         long m1 = System.nanoTime();
         uc.meters().fallback(m1 - m0);
         uc.methodTime(m1 - m0);
-        fillLocal(uc, claim, value, localTtl, key, start);
+        try {
+            fillLocal(uc, claim, value, localTtl, key, start);
+        } catch (Throwable t) {
+            if (lease != null) {
+                remote.release(lease);
+            }
+            throw t;
+        }
         if (read != null) {
-            store(uc, fullKey, value, read, remoteTtl, leaseKey);
+            store(uc, fullKey, value, read, remoteTtl, lease);
         }
         uc.meters().get((m0 - start) + (System.nanoTime() - m1));
         return value;
@@ -459,28 +469,31 @@ final class ReadThrough {
                         }
                         return Uni.createFrom().item(hit);
                     }
-                    if (!leases) {
+                    if (!leasing) {
                         return proceed(uc, ctx, methodNanos)
                                 .invoke(value -> store(uc, fullKey, value, read, remoteTtl, null));
                     }
                     // R21: one instance computes a missed key; the others wait briefly for its value
-                    return onCallerContext(reactiveLease(uc, fullKey, read)).chain(leased -> {
-                        if (leased == LEASED) {
-                            String leaseKey = fullKey + LEASE;
+                    return onCallerContext(reactiveLease(uc, fullKey, read)).chain(outcome -> {
+                        if (outcome instanceof RemoteLayer.Lease lease) {
                             return proceed(uc, ctx, methodNanos).onItemOrFailure().invoke((value, methodFailure) -> {
                                 if (methodFailure == null) {
-                                    store(uc, fullKey, value, read, remoteTtl, leaseKey);
+                                    store(uc, fullKey, value, read, remoteTtl, lease);
                                 } else {
-                                    remote.releaseLease(leaseKey);
+                                    remote.release(lease);
                                 }
-                            });
+                            }).onCancellation().invoke(() -> remote.release(lease));
                         }
-                        if (leased != MISS) {
-                            uc.served(StatLayer.REMOTE);
-                            return Uni.createFrom().item(leased);
+                        RemoteRead arrived = outcome instanceof RemoteRead r ? r : read;
+                        if (arrived != read) {
+                            Object value = decode(uc, fullKey, arrived);
+                            if (value != MISS) {
+                                uc.served(StatLayer.REMOTE);
+                                return Uni.createFrom().item(value);
+                            }
                         }
                         return proceed(uc, ctx, methodNanos)
-                                .invoke(value -> store(uc, fullKey, value, read, remoteTtl, null));
+                                .invoke(value -> store(uc, fullKey, value, arrived, remoteTtl, null));
                     });
                 });
     }
@@ -707,7 +720,8 @@ final class ReadThrough {
 
     /** When a REMOTE value was computed, on {@link System#nanoTime()}'s scale: its age by the server's clock. */
     private static long remoteBirth(RemoteRead read) {
-        long ageMillis = Math.max(0, read.serverNowMillis() - Envelope.createdAt(read.envelope()));
+        long createdAt = createdAt(read);
+        long ageMillis = createdAt < 0 ? 0 : Math.max(0, read.serverNowMillis() - createdAt);
         return System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ageMillis);
     }
 
@@ -719,13 +733,20 @@ final class ReadThrough {
      * Stores a computed value stamped with the server time of the read that missed (R6a), then ends this caller's
      * lease of the key, if it holds one (R21): after the write, so that waiting instances find the value.
      */
-    private void store(UseCase uc, String key, Object value, RemoteRead read, long remoteTtlNanos, String leaseKey) {
-        Uni<Void> write = storeOperation(uc, key, value, read, remoteTtlNanos);
-        if (leaseKey != null) {
+    private void store(UseCase uc, String key, Object value, RemoteRead read, long remoteTtlNanos,
+            RemoteLayer.Lease lease) {
+        Uni<Void> write;
+        try {
+            write = storeOperation(uc, key, value, read, remoteTtlNanos);
+        } catch (Throwable t) {
+            uc.codecFailed(t);
+            write = null;
+        }
+        if (lease != null) {
             if (write == null) {
-                remote.releaseLease(leaseKey);
+                remote.release(lease);
             } else {
-                write = write.onTermination().invoke(() -> remote.releaseLease(leaseKey));
+                write = write.onTermination().invoke(() -> remote.release(lease));
             }
         }
         if (write != null) {
@@ -768,29 +789,27 @@ final class ReadThrough {
     // ---- leases (R21) ----------------------------------------------------------------------------------------
 
     /**
-     * After a REMOTE miss: takes the key's lease ({@link #LEASED}: compute it), or waits at most {@code remote.timeout}
-     * for the instance holding it to store the value, returning that value, or {@link #MISS} (compute it anyway,
-     * without the lease) when it did not come, a newer value was unusable, or Redis failed. Blocking: only for sync
-     * methods off the event loop.
+     * After a REMOTE miss: takes the key's lease (returns the {@link RemoteLayer.Lease}: compute it), or waits for the
+     * caller holding it to store the value (returns the {@link RemoteRead} that found it), or gives up ({@link #MISS}:
+     * compute it anyway, without the lease) when no value came, or Redis failed. Asking for the lease and waiting
+     * share one {@code remote.timeout}. Blocking: only for sync methods off the event loop.
      */
     private Object syncLease(UseCase uc, String fullKey, RemoteRead missed) {
+        long deadline = System.nanoTime() + remote.timeout().toNanos();
+        RemoteLayer.Lease lease = newLease(fullKey);
         try {
-            if (remote.tryLease(fullKey + LEASE, leaseToken, leaseTtlMillis(uc)).await().indefinitely()) {
-                return LEASED;
+            if (remote.tryLease(lease, leaseTtlMillis(uc)).await().indefinitely()) {
+                return lease;
             }
         } catch (Throwable t) {
             uc.remoteFailed(t);
             return MISS;
         }
-        long deadline = System.nanoTime() + remote.timeout().toNanos();
         long old = createdAt(missed);
-        while (System.nanoTime() - deadline < 0) {
+        while (true) {
             java.util.concurrent.locks.LockSupport.parkNanos(LEASE_POLL_NANOS);
-            if (Thread.currentThread().isInterrupted()) {
-                return MISS;
-            }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 || Thread.currentThread().isInterrupted()) {
                 break;
             }
             RemoteRead read;
@@ -804,25 +823,27 @@ final class ReadThrough {
                 return MISS;
             }
             if (arrived(read, old)) {
-                return decode(uc, fullKey, read);
+                return read;
             }
         }
         uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
         return MISS;
     }
 
-    /** {@link #syncLease} without blocking: polls on Mutiny's timer, resumes on the caller's context. */
+    /** {@link #syncLease} without blocking: polls on Mutiny's timer; the caller hops back to its context. */
     private Uni<Object> reactiveLease(UseCase uc, String fullKey, RemoteRead missed) {
-        return remote.tryLease(fullKey + LEASE, leaseToken, leaseTtlMillis(uc)).onItemOrFailure()
+        long deadline = System.nanoTime() + remote.timeout().toNanos();
+        RemoteLayer.Lease lease = newLease(fullKey);
+        return remote.tryLease(lease, leaseTtlMillis(uc)).onItemOrFailure()
                 .transformToUni((held, failure) -> {
                     if (failure != null) {
                         uc.remoteFailed(failure);
                         return Uni.createFrom().item(MISS);
                     }
                     if (held) {
-                        return Uni.createFrom().item(LEASED);
+                        return Uni.createFrom().item(lease);
                     }
-                    return poll(uc, fullKey, createdAt(missed), System.nanoTime() + remote.timeout().toNanos());
+                    return poll(uc, fullKey, createdAt(missed), deadline);
                 });
     }
 
@@ -841,7 +862,7 @@ final class ReadThrough {
                         return Uni.createFrom().item(MISS);
                     }
                     if (arrived(read, old)) {
-                        return Uni.createFrom().item(decode(uc, fullKey, read));
+                        return Uni.createFrom().item(read);
                     }
                     if (System.nanoTime() - deadline >= 0) {
                         uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
@@ -849,6 +870,11 @@ final class ReadThrough {
                     }
                     return poll(uc, fullKey, old, deadline);
                 });
+    }
+
+    /** A lease on {@code fullKey} with a token of its own: only this acquisition can end it. */
+    private RemoteLayer.Lease newLease(String fullKey) {
+        return new RemoteLayer.Lease(fullKey + LEASE, leaseToken + leases.incrementAndGet());
     }
 
     /** Whether a read finds a value other than the one that missed (absent, or stale: the same bytes again). */
@@ -879,30 +905,37 @@ final class ReadThrough {
         return read.serverNowMillis() + aheadMillis >= expiryMillis;
     }
 
-    /** Takes the key's lease, {@code false} when another caller holds it or Redis failed (then nobody waits). */
-    private boolean tryLease(UseCase uc, String fullKey) {
+    /** Takes the key's lease; {@code null} when another caller holds it or Redis failed (then nobody waits). */
+    private RemoteLayer.Lease tryLease(UseCase uc, String fullKey) {
+        RemoteLayer.Lease lease = newLease(fullKey);
         try {
-            return remote.tryLease(fullKey + LEASE, leaseToken, leaseTtlMillis(uc)).await().indefinitely();
+            return remote.tryLease(lease, leaseTtlMillis(uc)).await().indefinitely() ? lease : null;
         } catch (Throwable t) {
             uc.remoteFailed(t);
-            return false;
+            return null;
         }
     }
 
     /**
-     * A reactive early refresh of a REMOTE entry: under the key's lease, on a subscription of its own. Like the
-     * reactive LOCAL refresh it counts no miss (the caller got the cached value); the method's run is timed and its
-     * failures counted as always.
+     * A reactive early refresh of a REMOTE entry: under the key's lease, {@link Detached detached} from the caller (its
+     * own Vert.x context and request context, no enable scope). Like the reactive LOCAL refresh it counts no miss
+     * (the caller got the cached value); the method's run is timed and its failures counted as always.
      */
     private void refreshRemote(UseCase uc, InvocationContext ctx, String fullKey, RemoteRead read, long remoteTtl) {
-        String leaseKey = fullKey + LEASE;
-        remote.tryLease(leaseKey, leaseToken, leaseTtlMillis(uc)).subscribe().with(held -> {
-            if (held) {
-                proceed(uc, ctx, new long[1]).subscribe().with(
-                        value -> store(uc, fullKey, value, read, remoteTtl, leaseKey),
-                        failure -> remote.releaseLease(leaseKey));
-            }
-        }, uc::remoteFailed);
+        RemoteLayer.Lease lease = newLease(fullKey);
+        Detached.start(Infrastructure.getDefaultWorkerPool(), () -> remote.tryLease(lease, leaseTtlMillis(uc))
+                .onFailure().invoke(uc::remoteFailed).onFailure().recoverWithItem(false)
+                .chain(held -> !held ? Uni.createFrom().nullItem()
+                        : proceed(uc, ctx, new long[1]).onItemOrFailure().invoke((value, failure) -> {
+                            if (failure == null) {
+                                store(uc, fullKey, value, read, remoteTtl, lease);
+                            } else {
+                                remote.release(lease);
+                            }
+                        }).onCancellation().invoke(() -> remote.release(lease))),
+                failure -> {
+                    // the method's own failure: counted by proceed(); the lease was released above
+                });
     }
 
     /** Long enough for the method (twice its usual time), and at least a second; it also ends on release. */

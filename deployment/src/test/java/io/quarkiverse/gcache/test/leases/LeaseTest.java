@@ -26,8 +26,10 @@ import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.GCacheId;
 import io.quarkiverse.gcache.GCached;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.UseCase;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkus.test.QuarkusUnitTest;
@@ -44,7 +46,8 @@ class LeaseTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Slow.class)
-            .overrideConfigKey("quarkus.gcache.remote.timeout", "1s");
+            .overrideConfigKey("quarkus.gcache.remote.timeout", "1s")
+            .overrideConfigKey("quarkus.gcache.use-case.\"LeasedShadowed\".shadow.ramp", "100");
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
 
@@ -62,6 +65,15 @@ class LeaseTest {
                 throw new IllegalStateException("database down");
             }
             return "value-" + id;
+        }
+
+        final AtomicInteger shadowedRuns = new AtomicInteger();
+
+        @GCached(keyType = "item_id", useCase = "LeasedShadowed", remoteTtl = "10m", remoteRamp = 100)
+        public String shadowed(@GCacheId String id) {
+            shadowedRuns.incrementAndGet();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(METHOD_MILLIS));
+            return "shadowed-" + id;
         }
 
         @GCached(keyType = "item_id", useCase = "LeasedUni", remoteTtl = "10m", remoteRamp = 100)
@@ -88,6 +100,21 @@ class LeaseTest {
         // released after the value was stored (and it would expire on its own)
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> (Long) REDIS.call("EXISTS", "{urn:item_id:cold-1}#Leased#lease") == 0);
+    }
+
+    /**
+     * A waiter's value comes from a later read than the one that missed: it is the one dated and shadowed (with the
+     * missed read, a shadow draw threw at the caller).
+     */
+    @Test
+    void waitersThatGetAnotherCallersValueAreVerifiedWithItsAge() throws Exception {
+        List<String> values = concurrently(8, () -> slow.shadowed("cold-3"));
+        assertThat(values).containsOnly("shadowed-cold-3").hasSize(8);
+        UseCase uc = runtime.useCase("LeasedShadowed");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> uc.shadow().count(StatLayer.REMOTE, UseCaseShadow.Result.MATCH) >= 1);
+        assertThat(uc.shadow().count(StatLayer.REMOTE, UseCaseShadow.Result.ERROR)).isZero();
+        assertThat(uc.shadow().count(StatLayer.REMOTE, UseCaseShadow.Result.MISMATCH)).isZero();
     }
 
     @Test

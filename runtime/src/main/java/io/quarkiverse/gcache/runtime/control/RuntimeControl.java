@@ -220,6 +220,7 @@ public final class RuntimeControl implements GCacheControl {
         long hits = s.hits(StatLayer.LOCAL) + s.hits(StatLayer.REMOTE) + (uc.requestEnabled() ? s.hits(StatLayer.REQUEST) : 0);
         return new UseCaseInfo(uc.name(), uc.keyType(), uc.policy(CacheLayer.LOCAL).describe(),
                 uc.policy(CacheLayer.REMOTE).describe(), counters, uc.shadow().describe(),
-                mean < 0 ? null : Duration.ofNanos(mean), Duration.ofNanos(mean < 0 ? 0 : hits * mean));
+                mean < 0 ? null : Duration.ofNanos(mean),
+                Duration.ofNanos(mean <= 0 ? 0 : hits > Long.MAX_VALUE / mean ? Long.MAX_VALUE : hits * mean));
     }
 }

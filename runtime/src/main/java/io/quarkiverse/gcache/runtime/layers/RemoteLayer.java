@@ -316,22 +316,35 @@ public final class RemoteLayer {
         return sb.toString();
     }
 
-    /**
-     * Takes the lease of a key about to be computed (reference R21): {@code SET leaseKey token NX PX ttl}. {@code true}
-     * when this caller holds it; {@code false} when another instance does. The lease key shares the value's hash
-     * tag, so on Redis Cluster it lives in the value's slot.
-     */
-    public Uni<Boolean> tryLease(String leaseKey, String token, long ttlMillis) {
-        return bounded(send(Request.cmd(Command.SET).arg(leaseKey).arg(token).arg("NX").arg("PX").arg(ttlMillis))
-                .map(r -> r != null && "OK".equals(r.toString())));
+    /** A lease on one key (reference R21): its key and this acquisition's token, so only its holder ends it. */
+    public record Lease(String key, String token) {
     }
 
-    /** Ends a lease this instance took; a lease that expired meanwhile may be another's, and is deleted all the same. */
-    public void releaseLease(String leaseKey) {
-        bounded(send(Request.cmd(Command.DEL).arg(leaseKey))).subscribe().with(ok -> {
-        }, failure -> {
-            // it expires on its own
-        });
+    /** KEYS[1] lease; ARGV[1] token: deletes the lease only if it is still this acquisition's. */
+    static final String RELEASE_SCRIPT = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """;
+
+    /**
+     * Takes a lease on a key about to be computed (R21): {@code SET key token NX PX ttl}. {@code true} when this
+     * caller holds it; {@code false} when another does. A lease key shares the value's hash tag (tracked keys), so on
+     * Redis Cluster it lives in the value's slot.
+     */
+    public Uni<Boolean> tryLease(Lease lease, long ttlMillis) {
+        return bounded(send(Request.cmd(Command.SET).arg(lease.key()).arg(lease.token()).arg("NX").arg("PX")
+                .arg(ttlMillis)).map(r -> r != null && "OK".equals(r.toString())));
+    }
+
+    /**
+     * Ends a lease, if it is still this acquisition's: one that expired and was taken by another caller is left to
+     * that caller. Fire-and-forget; a lease that cannot be deleted expires on its own.
+     */
+    public void release(Lease lease) {
+        bounded(send(Request.cmd(Command.EVAL).arg(RELEASE_SCRIPT).arg(1).arg(lease.key()).arg(lease.token())))
+                .subscribe().with(ok -> {
+                }, failure -> {
+                });
     }
 
     public Uni<Long> delete(String key) {

@@ -16,20 +16,20 @@ import io.quarkiverse.gcache.runtime.layers.LocalEntry;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.metrics.FailureLog;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.scope.Detached;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /**
  * Shadow verification (reference rule R22): a drawn share of cache hits also runs the method, off the caller's path,
  * and compares the fresh result with the cached one by the serializer's bytes.
  * <p>
  * Guarantees: the caller's result is never changed and never waits: a blocking method runs on a worker thread, a
- * {@code Uni} or {@code CompletionStage} method is invoked and subscribed on the caller's Vert.x context after the
- * current task (or on a worker without one). At most one run per key at a time and at most {@code shadow.max-concurrent}
+ * {@code Uni} or {@code CompletionStage} method is invoked and subscribed {@link Detached detached} from the caller (a
+ * new duplicated context of its event loop, after the current task; a worker without one), so it shares none of the
+ * caller's context state. At most one run per key at a time and at most {@code shadow.max-concurrent}
  * overall; a drawn hit beyond either bound is skipped and counted. The run sees no enable scope (nested cached calls
  * compute afresh) and gets a request context of its own when none is active. A mismatch deletes that key from REMOTE
  * and then from LOCAL (if it still holds the compared entry), so the next call recomputes it; the entity is not
@@ -86,12 +86,7 @@ public final class ShadowVerifier {
             if (uc.kind() == MethodKind.SYNC) {
                 worker.execute(run::blocking);
             } else {
-                Context caller = Vertx.currentContext();
-                if (caller != null) {
-                    caller.runOnContext(ignored -> run.reactive());
-                } else {
-                    worker.execute(run::reactive);
-                }
+                Detached.start(worker, run::reactive, run::fail);
             }
         } catch (Throwable t) { // e.g. a rejected task at shutdown
             run.fail(t);
@@ -106,7 +101,8 @@ public final class ShadowVerifier {
         final Object cached;
         final long bornNanos;
         final LocalEntry entry;
-        boolean ended;
+        /** The run's slot (its key, a permit) is given back exactly once, whichever thread ends it. */
+        final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
         Run(UseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached, long bornNanos,
                 LocalEntry entry) {
@@ -120,12 +116,14 @@ public final class ShadowVerifier {
         }
 
         void blocking() {
-            ManagedContext requestContext = Arc.container().requestContext();
-            boolean activated = !requestContext.isActive();
-            if (activated) {
-                requestContext.activate();
-            }
+            ManagedContext requestContext = null;
+            boolean activated = false;
             try (GCache.Scope off = EnableScopes.open(false)) {
+                requestContext = Arc.container().requestContext();
+                activated = !requestContext.isActive();
+                if (activated) {
+                    requestContext.activate();
+                }
                 compare(ctx.proceed());
             } catch (Throwable t) {
                 fail(t);
@@ -136,28 +134,21 @@ public final class ShadowVerifier {
             }
         }
 
+        /** The method's result, compared when it arrives; runs {@link Detached} (own context, no scope). */
         @SuppressWarnings("unchecked")
-        void reactive() {
-            ManagedContext requestContext = Arc.container().requestContext();
-            boolean activated = !requestContext.isActive();
-            if (activated) {
-                requestContext.activate();
-            }
-            try (GCache.Scope off = EnableScopes.open(false)) {
-                Object result = ctx.proceed();
-                if (result == null) {
-                    throw new NullPointerException(uc.declaration() + " returned null");
-                }
-                Uni<Object> fresh = uc.kind() == MethodKind.UNI ? (Uni<Object>) result
-                        : Uni.createFrom().completionStage((CompletionStage<Object>) result);
-                fresh.subscribe().with(this::compare, this::fail);
+        Uni<?> reactive() {
+            Object result;
+            try {
+                result = ctx.proceed();
             } catch (Throwable t) {
-                fail(t);
-            } finally {
-                if (activated) {
-                    requestContext.terminate();
-                }
+                return Uni.createFrom().failure(t);
             }
+            if (result == null) {
+                return Uni.createFrom().failure(new NullPointerException(uc.declaration() + " returned null"));
+            }
+            Uni<Object> fresh = uc.kind() == MethodKind.UNI ? (Uni<Object>) result
+                    : Uni.createFrom().completionStage((CompletionStage<Object>) result);
+            return fresh.invoke(this::compare).onCancellation().invoke(() -> fail(new IllegalStateException("cancelled")));
         }
 
         void compare(Object fresh) {
@@ -179,12 +170,15 @@ public final class ShadowVerifier {
         }
 
         void fail(Throwable t) {
-            if (ended) {
+            if (ended.get()) {
                 return;
             }
-            uc.shadow().record(layer, UseCaseShadow.Result.ERROR, 0);
-            failures.logMessage("use case " + uc.name() + ": the shadow run failed; its caller was not affected", t);
-            end();
+            try {
+                uc.shadow().record(layer, UseCaseShadow.Result.ERROR, 0);
+                failures.logMessage("use case " + uc.name() + ": the shadow run failed; its caller was not affected", t);
+            } finally {
+                end();
+            }
         }
 
         /** LOCAL's entry, if it is still the compared one (a LOCAL hit) or came from the compared REMOTE value. */
@@ -197,8 +191,7 @@ public final class ShadowVerifier {
         }
 
         private void end() {
-            if (!ended) {
-                ended = true;
+            if (ended.compareAndSet(false, true)) {
                 uc.shadow().end(key);
                 permits.release();
             }
@@ -207,17 +200,26 @@ public final class ShadowVerifier {
         private void invalidate(long ageNanos) {
             String fullKey = uc.keys().fullKey(key);
             if (remote == null) {
-                dropLocal();
-                end();
+                try {
+                    dropLocal();
+                } finally {
+                    end();
+                }
             } else {
                 // REMOTE first, LOCAL once it is gone: a LOCAL miss in between would refill LOCAL from REMOTE's copy
                 remote.delete(fullKey).subscribe().with(n -> {
-                    dropLocal();
-                    end();
+                    try {
+                        dropLocal();
+                    } finally {
+                        end();
+                    }
                 }, t -> {
-                    dropLocal();
-                    end();
-                    LOG.debugf("GCache could not delete %s after a shadow mismatch: %s", fullKey, t);
+                    try {
+                        dropLocal();
+                        LOG.debugf("GCache could not delete %s after a shadow mismatch: %s", fullKey, t);
+                    } finally {
+                        end();
+                    }
                 });
             }
             mismatches.logMessage("use case " + uc.name() + ": the cached value of " + fullKey + " (" + layer + ", "

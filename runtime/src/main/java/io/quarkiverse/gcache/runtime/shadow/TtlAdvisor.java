@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>
  * Ages fall in logarithmic buckets, eight per doubling from 1 ms (each about 9 % wider than the last), up to about
  * 12 days; younger ages count in the first bucket, older ones in the last. A suggestion walks the buckets from the
- * youngest and stops at the first one where fewer than 99 % of comparisons matched: the suggested TTL is that
- * bucket's lower bound, the age up to which the cache served right values. When no bucket fails, the suggestion is
+ * youngest and stops at the first one where fewer than 99 % of comparisons matched, with at least two mismatches (one
+ * stray mismatch among a few young comparisons is not evidence): the suggested TTL is that bucket's lower bound, the
+ * age up to which the cache served right values. When no bucket fails, the suggestion is
  * the upper bound of the oldest bucket seen, marked {@link Suggestion#atLeast() at least}: values were right as old
  * as they got, so a longer TTL may be as good.
  * <p>
@@ -21,6 +22,8 @@ public final class TtlAdvisor {
 
     /** Percentage of comparisons that must match in an age bucket for its ages to count as right (R23). */
     public static final int MATCH_PERCENT = 99;
+    /** Mismatches an age bucket needs before it can end the walk. */
+    static final int MIN_MISMATCHES = 2;
 
     private static final int PER_DOUBLING = 8;
     private static final int BUCKETS = 30 * PER_DOUBLING; // 2^30 ms: about 12 days
@@ -62,20 +65,12 @@ public final class TtlAdvisor {
             if (n == 0) {
                 continue;
             }
-            if (m[i] * 100 < MATCH_PERCENT * n) {
+            if (x[i] >= MIN_MISMATCHES && m[i] * 100 < MATCH_PERCENT * n) {
                 return new Suggestion(lowerBound(i), samples, false);
             }
             oldest = i;
         }
         return new Suggestion(lowerBound(oldest + 1), samples, true);
-    }
-
-    /** Forgets every comparison (after the TTL changed, the old ages say little). */
-    public void reset() {
-        for (int i = 0; i < BUCKETS; i++) {
-            matches.set(i, 0);
-            mismatches.set(i, 0);
-        }
     }
 
     static int bucket(long ageNanos) {
