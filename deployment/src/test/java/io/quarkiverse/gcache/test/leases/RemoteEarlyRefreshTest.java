@@ -1,6 +1,7 @@
 package io.quarkiverse.gcache.test.leases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +32,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * R21 for REMOTE: with {@code remote.early-refresh}, a hot REMOTE entry (1 s TTL, 50 ms method, LOCAL off) is
- * recomputed before it expires, under its lease, so after the first call no caller finds it absent; without it, the
- * entry expires and callers miss about once per TTL.
+ * recomputed before it expires, under its lease, so once the first value is in Redis no caller finds it absent;
+ * without it, the entry expires and callers miss about once per TTL.
  */
 class RemoteEarlyRefreshTest {
 
@@ -83,6 +84,18 @@ class RemoteEarlyRefreshTest {
 
     @Test
     void aHotRemoteEntryIsRefreshedBeforeItExpires() throws Exception {
+        // the first call computes; its write is asynchronous, so count only the misses once the value is in Redis
+        try (GCache.Scope scope = gcache.enable()) {
+            hot.refreshed("k");
+            hot.plain("k");
+            hot.uni("k").await().atMost(Duration.ofSeconds(5));
+        }
+        for (String useCase : List.of("RemoteRefreshed", "RemotePlain", "RemoteRefreshedUni")) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> (Long) REDIS.call("EXISTS", "{urn:item_id:k}#" + useCase) == 1);
+        }
+        long refreshedAbsent0 = absent("RemoteRefreshed");
+        long plainAbsent0 = absent("RemotePlain");
+        long uniAbsent0 = absent("RemoteRefreshedUni");
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             long end = System.nanoTime() + RUN.toNanos();
@@ -97,22 +110,23 @@ class RemoteEarlyRefreshTest {
         } finally {
             pool.shutdownNow();
         }
-        long refreshedAbsent = absent("RemoteRefreshed");
-        long plainAbsent = absent("RemotePlain");
-        long uniAbsent = absent("RemoteRefreshedUni");
+        long refreshedAbsent = absent("RemoteRefreshed") - refreshedAbsent0;
+        long plainAbsent = absent("RemotePlain") - plainAbsent0;
+        long uniAbsent = absent("RemoteRefreshedUni") - uniAbsent0;
         long early = runtime.useCase("RemoteRefreshed").stats().misses(StatLayer.REMOTE, MissReason.EARLY_REFRESH);
-        System.out.printf("GCACHE REMOTE early refresh, %s, 1 s TTL, 50 ms method: with it %d runs, %d absent misses "
-                + "(%d early refreshes), Uni %d runs, %d absent; without it %d runs, %d absent misses%n", RUN,
+        System.out.printf("GCACHE REMOTE early refresh, %s after the first call, 1 s TTL, 50 ms method: with it %d runs, "
+                + "%d absent misses (%d early refreshes), Uni %d runs, %d absent; without it %d runs, %d absent misses%n",
+                RUN,
                 hot.refreshedRuns.get(), refreshedAbsent, early, hot.uniRuns.get(), uniAbsent, hot.plainRuns.get(),
                 plainAbsent);
-        // with early refresh only the first call found nothing; the method ran about once per TTL
-        assertThat(refreshedAbsent).isEqualTo(1);
-        assertThat(uniAbsent).isEqualTo(1);
+        // with early refresh no caller found the entry gone; the method ran about once per TTL
+        assertThat(refreshedAbsent).isZero();
+        assertThat(uniAbsent).isZero();
         assertThat(early).isGreaterThanOrEqualTo(2);
         assertThat(hot.refreshedRuns.get()).isBetween(3, 12);
         assertThat(hot.uniRuns.get()).isBetween(3, 12);
-        // without it the entry expired, and a caller missed, at least twice more in 3 s
-        assertThat(plainAbsent).isGreaterThanOrEqualTo(3);
+        // without it the entry expired, and a caller missed, about once per TTL
+        assertThat(plainAbsent).isGreaterThanOrEqualTo(2);
     }
 
     private long absent(String useCase) {
