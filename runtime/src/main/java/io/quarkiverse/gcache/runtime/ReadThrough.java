@@ -3,7 +3,6 @@ package io.quarkiverse.gcache.runtime;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -502,7 +501,7 @@ final class ReadThrough {
     private static Uni<Object> proceed(UseCase uc, InvocationContext ctx, long[] methodNanos) {
         uc.served(null);
         long m0 = System.nanoTime();
-        return invoke(uc, ctx).onItemOrFailure().invoke((item, failure) -> {
+        return uc.invokeReactive(ctx).onItemOrFailure().invoke((item, failure) -> {
             methodNanos[0] = System.nanoTime() - m0;
             uc.meters().fallback(methodNanos[0]);
             uc.methodTime(methodNanos[0]);
@@ -510,22 +509,6 @@ final class ReadThrough {
                 uc.methodFailed(failure);
             }
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Uni<Object> invoke(UseCase uc, InvocationContext ctx) {
-        Object result;
-        try {
-            result = ctx.proceed();
-        } catch (Throwable t) {
-            return Uni.createFrom().failure(t);
-        }
-        if (result == null) {
-            return Uni.createFrom().failure(new NullPointerException(uc.declaration() + " returned null instead of a "
-                    + (uc.kind() == MethodKind.UNI ? "Uni" : "CompletionStage")));
-        }
-        return uc.kind() == MethodKind.UNI ? (Uni<Object>) result
-                : Uni.createFrom().completionStage((CompletionStage<Object>) result);
     }
 
     /** Emits on the Vert.x context the subscription happened on, if any, hopping only when needed. */

@@ -1,6 +1,9 @@
 package io.quarkiverse.gcache.runtime;
 
 import java.lang.reflect.Type;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.interceptor.InvocationContext;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheSerializer;
@@ -16,6 +19,7 @@ import io.quarkiverse.gcache.runtime.metrics.UseCaseMeters;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
 import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow;
 import io.quarkiverse.gcache.runtime.tracing.Tracing;
+import io.smallrye.mutiny.Uni;
 
 /** Everything the read-through path needs about one {@code @GCached} method, assembled once at startup. */
 public final class UseCase {
@@ -77,6 +81,26 @@ public final class UseCase {
     /** Whether LOCAL hits of this use case may refresh early ({@code local.early-refresh}, R21). */
     public boolean earlyRefresh() {
         return earlyRefresh;
+    }
+
+    /**
+     * Runs a {@code Uni} or {@code CompletionStage} method ({@code ctx.proceed()}) as a {@code Uni}: a method that
+     * throws, or returns {@code null} instead of its {@code Uni}, gives a failed {@code Uni}.
+     */
+    @SuppressWarnings("unchecked")
+    public Uni<Object> invokeReactive(InvocationContext ctx) {
+        Object result;
+        try {
+            result = ctx.proceed();
+        } catch (Throwable t) {
+            return Uni.createFrom().failure(t);
+        }
+        if (result == null) {
+            return Uni.createFrom().failure(new NullPointerException(declaration
+                    + " returned null instead of a " + (kind == MethodKind.UNI ? "Uni" : "CompletionStage")));
+        }
+        return kind == MethodKind.UNI ? (Uni<Object>) result
+                : Uni.createFrom().completionStage((CompletionStage<Object>) result);
     }
 
     /** Whether REMOTE hits of this use case may refresh early ({@code remote.early-refresh}, R21). */

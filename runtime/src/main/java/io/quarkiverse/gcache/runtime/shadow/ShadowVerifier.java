@@ -1,7 +1,6 @@
 package io.quarkiverse.gcache.runtime.shadow;
 
 import java.util.Arrays;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 
@@ -135,20 +134,9 @@ public final class ShadowVerifier {
         }
 
         /** The method's result, compared when it arrives; runs {@link Detached} (own context, no scope). */
-        @SuppressWarnings("unchecked")
         Uni<?> reactive() {
-            Object result;
-            try {
-                result = ctx.proceed();
-            } catch (Throwable t) {
-                return Uni.createFrom().failure(t);
-            }
-            if (result == null) {
-                return Uni.createFrom().failure(new NullPointerException(uc.declaration() + " returned null"));
-            }
-            Uni<Object> fresh = uc.kind() == MethodKind.UNI ? (Uni<Object>) result
-                    : Uni.createFrom().completionStage((CompletionStage<Object>) result);
-            return fresh.invoke(this::compare).onCancellation().invoke(() -> fail(new IllegalStateException("cancelled")));
+            return uc.invokeReactive(ctx).invoke(this::compare)
+                    .onCancellation().invoke(() -> fail(new IllegalStateException("cancelled")));
         }
 
         void compare(Object fresh) {
