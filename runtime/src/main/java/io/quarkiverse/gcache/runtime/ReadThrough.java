@@ -258,6 +258,10 @@ final class ReadThrough {
                 } else if (hit != MISS && uc.remoteEarlyRefresh() && remoteRefreshDue(uc, read, remoteTtl)) {
                     // R21: this caller recomputes the entry before it expires; the lease makes it one in the fleet
                     lease = tryLease(uc, fullKey);
+                    if (lease != null && refreshedMeanwhile(uc, fullKey, read)) {
+                        remote.release(lease); // another caller's refresh landed after this caller's read
+                        lease = null;
+                    }
                     if (lease != null) {
                         uc.stats().miss(StatLayer.REMOTE, MissReason.EARLY_REFRESH);
                         hit = MISS;
@@ -779,7 +783,7 @@ final class ReadThrough {
      */
     private Object syncLease(UseCase uc, String fullKey, RemoteRead missed) {
         long deadline = System.nanoTime() + remote.timeout().toNanos();
-        RemoteLayer.Lease lease = newLease(fullKey);
+        RemoteLayer.Lease lease = newLease(uc, fullKey);
         try {
             if (remote.tryLease(lease, leaseTtlMillis(uc)).await().indefinitely()) {
                 return lease;
@@ -795,18 +799,22 @@ final class ReadThrough {
             if (left <= 0 || Thread.currentThread().isInterrupted()) {
                 break;
             }
-            RemoteRead read;
+            RemoteLayer.Polled polled;
             try {
                 // bounded by what is left of the wait, not a full remote.timeout: the wait as a whole is one timeout
-                read = remote.read(fullKey, watermarkKey(uc, fullKey)).await().atMost(Duration.ofNanos(left));
+                polled = remote.poll(fullKey, watermarkKey(uc, fullKey), lease.key()).await()
+                        .atMost(Duration.ofNanos(left));
             } catch (io.smallrye.mutiny.TimeoutException e) {
                 break;
             } catch (Throwable t) {
                 uc.remoteFailed(t);
                 return MISS;
             }
-            if (arrived(read, old)) {
-                return read;
+            if (arrived(polled.read(), old)) {
+                return polled.read();
+            }
+            if (!polled.leaseHeld()) {
+                return MISS; // the computation ended without a value (its method threw, or it was not stored)
             }
         }
         uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
@@ -816,7 +824,7 @@ final class ReadThrough {
     /** {@link #syncLease} without blocking: polls on Mutiny's timer; the caller hops back to its context. */
     private Uni<Object> reactiveLease(UseCase uc, String fullKey, RemoteRead missed) {
         long deadline = System.nanoTime() + remote.timeout().toNanos();
-        RemoteLayer.Lease lease = newLease(fullKey);
+        RemoteLayer.Lease lease = newLease(uc, fullKey);
         return remote.tryLease(lease, leaseTtlMillis(uc)).onItemOrFailure()
                 .transformToUni((held, failure) -> {
                     if (failure != null) {
@@ -826,16 +834,16 @@ final class ReadThrough {
                     if (held) {
                         return Uni.createFrom().item(lease);
                     }
-                    return poll(uc, fullKey, createdAt(missed), deadline);
+                    return poll(uc, fullKey, lease.key(), createdAt(missed), deadline);
                 });
     }
 
-    private Uni<Object> poll(UseCase uc, String fullKey, long old, long deadline) {
+    private Uni<Object> poll(UseCase uc, String fullKey, String leaseKey, long old, long deadline) {
         return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(LEASE_POLL_NANOS))
-                .chain(() -> remote.read(fullKey, watermarkKey(uc, fullKey)).ifNoItem()
+                .chain(() -> remote.poll(fullKey, watermarkKey(uc, fullKey), leaseKey).ifNoItem()
                         .after(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).fail())
                 .onItemOrFailure()
-                .transformToUni((read, failure) -> {
+                .transformToUni((polled, failure) -> {
                     if (failure instanceof io.smallrye.mutiny.TimeoutException) {
                         uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
                         return Uni.createFrom().item(MISS);
@@ -844,20 +852,27 @@ final class ReadThrough {
                         uc.remoteFailed(failure);
                         return Uni.createFrom().item(MISS);
                     }
-                    if (arrived(read, old)) {
-                        return Uni.createFrom().item(read);
+                    if (arrived(polled.read(), old)) {
+                        return Uni.createFrom().item(polled.read());
+                    }
+                    if (!polled.leaseHeld()) {
+                        return Uni.createFrom().item(MISS); // the computation ended without a value
                     }
                     if (System.nanoTime() - deadline >= 0) {
                         uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
                         return Uni.createFrom().item(MISS);
                     }
-                    return poll(uc, fullKey, old, deadline);
+                    return poll(uc, fullKey, leaseKey, old, deadline);
                 });
     }
 
-    /** A lease on {@code fullKey} with a token of its own: only this acquisition can end it. */
-    private RemoteLayer.Lease newLease(String fullKey) {
-        return new RemoteLayer.Lease(fullKey + LEASE, leaseToken + leases.incrementAndGet());
+    /**
+     * A lease on {@code fullKey} with a token of its own: only this acquisition can end it. Its key is in the value's
+     * hash slot: a tracked key's hash tag is the entity; an untracked key has none, so the whole key becomes the tag.
+     */
+    private RemoteLayer.Lease newLease(UseCase uc, String fullKey) {
+        String key = uc.keys().tracked() ? fullKey + LEASE : "{" + fullKey + "}" + LEASE;
+        return new RemoteLayer.Lease(key, leaseToken + leases.incrementAndGet());
     }
 
     /** Whether a read finds a value other than the one that missed (absent, or stale: the same bytes again). */
@@ -888,9 +903,21 @@ final class ReadThrough {
         return read.serverNowMillis() + aheadMillis >= expiryMillis;
     }
 
+    /**
+     * Whether the entry a hit read was replaced since (another caller's refresh landed between this caller's read and
+     * its lease): then refreshing again would only run the method twice.
+     */
+    private boolean refreshedMeanwhile(UseCase uc, String fullKey, RemoteRead read) {
+        try {
+            return arrived(remote.read(fullKey, watermarkKey(uc, fullKey)).await().indefinitely(), createdAt(read));
+        } catch (Throwable t) {
+            return false; // refresh: the value is about to expire anyway
+        }
+    }
+
     /** Takes the key's lease; {@code null} when another caller holds it or Redis failed (then nobody waits). */
     private RemoteLayer.Lease tryLease(UseCase uc, String fullKey) {
-        RemoteLayer.Lease lease = newLease(fullKey);
+        RemoteLayer.Lease lease = newLease(uc, fullKey);
         try {
             return remote.tryLease(lease, leaseTtlMillis(uc)).await().indefinitely() ? lease : null;
         } catch (Throwable t) {
@@ -905,10 +932,18 @@ final class ReadThrough {
      * (the caller got the cached value); the method's run is timed and its failures counted as always.
      */
     private void refreshRemote(UseCase uc, InvocationContext ctx, String fullKey, RemoteRead read, long remoteTtl) {
-        RemoteLayer.Lease lease = newLease(fullKey);
+        RemoteLayer.Lease lease = newLease(uc, fullKey);
         Detached.start(Infrastructure.getDefaultWorkerPool(), () -> remote.tryLease(lease, leaseTtlMillis(uc))
                 .onFailure().invoke(uc::remoteFailed).onFailure().recoverWithItem(false)
-                .chain(held -> !held ? Uni.createFrom().nullItem()
+                .chain(held -> !held ? Uni.createFrom().item(false)
+                        : remote.read(fullKey, watermarkKey(uc, fullKey)).map(now -> {
+                            if (arrived(now, createdAt(read))) {
+                                remote.release(lease); // another caller's refresh landed after this caller's read
+                                return false;
+                            }
+                            return true;
+                        }).onFailure().recoverWithItem(true))
+                .chain(refresh -> !refresh ? Uni.createFrom().nullItem()
                         : proceed(uc, ctx, new long[1]).onItemOrFailure().invoke((value, failure) -> {
                             if (failure == null) {
                                 store(uc, fullKey, value, read, remoteTtl, lease);

@@ -150,6 +150,27 @@ class LeaseTest {
                 .until(() -> (Long) REDIS.call("EXISTS", "{urn:item_id:failing}#Leased#lease") == 0);
     }
 
+    /** Waiters see the lease end without a value and compute at once, instead of waiting out the timeout. */
+    @Test
+    void aComputationThatFailsLetsItsWaitersGoAtOnce() throws Exception {
+        long waits = runtime.useCase("Leased").stats().disabledCount(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
+        slow.failing = true;
+        try {
+            List<String> outcomes = concurrently(4, () -> {
+                try {
+                    return slow.get("failing-together");
+                } catch (IllegalStateException e) {
+                    return e.getMessage();
+                }
+            });
+            assertThat(outcomes).containsOnly("database down");
+        } finally {
+            slow.failing = false;
+        }
+        assertThat(runtime.useCase("Leased").stats().disabledCount(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT))
+                .as("no waiter waited until remote.timeout").isEqualTo(waits);
+    }
+
     /** Runs {@code call} in {@code n} threads released together, each in an enable scope. */
     private <T> List<T> concurrently(int n, Callable<T> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);

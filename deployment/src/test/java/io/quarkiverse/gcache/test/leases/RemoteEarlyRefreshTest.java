@@ -42,7 +42,10 @@ class RemoteEarlyRefreshTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Hot.class)
             .overrideConfigKey("quarkus.gcache.use-case.\"RemoteRefreshed\".remote.early-refresh", "true")
-            .overrideConfigKey("quarkus.gcache.use-case.\"RemoteRefreshedUni\".remote.early-refresh", "true");
+            .overrideConfigKey("quarkus.gcache.use-case.\"RemoteRefreshedUni\".remote.early-refresh", "true")
+            // β 2 refreshes about twice as far ahead of expiry (~400 ms here): the refresh (a lease, 50 ms, a write)
+            // then ends before expiry with room to spare on a loaded 2-core CI machine
+            .overrideConfigKey("quarkus.gcache.early-refresh-beta", "2");
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
 

@@ -127,6 +127,21 @@ public final class RemoteLayer {
                 .onFailure(RemoteTimeoutException.class).invoke(() -> deleteIfOversize(key));
     }
 
+    /** A read while waiting for another caller's computation (R21), and whether its lease is still held. */
+    public record Polled(RemoteRead read, boolean leaseHeld) {
+    }
+
+    /**
+     * {@link #read} plus {@code EXISTS leaseKey} in the same round trip (the lease key is in the value's slot): a
+     * waiter learns that the computation it waits for ended without a value and stops waiting.
+     */
+    public Uni<Polled> poll(String key, String watermarkKey, String leaseKey) {
+        Request values = watermarkKey == null ? Request.cmd(Command.MGET).arg(key)
+                : Request.cmd(Command.MGET).arg(key).arg(watermarkKey);
+        return bounded(redis.batch(List.of(values, Request.cmd(Command.TIME), Request.cmd(Command.EXISTS).arg(leaseKey)))
+                .map(r -> new Polled(toRead(key, r), r.get(2).toLong() > 0)));
+    }
+
     private RemoteRead toRead(String key, List<Response> r) {
         Response values = r.get(0);
         Response time = r.get(1);
