@@ -360,7 +360,12 @@ final class ReadThrough {
                 CompletableFuture<LocalEntry> refresh = uc.earlyRefresh() ? earlyRefresh(uc, local, key, hit) : null;
                 if (refresh != null) {
                     // R21: refreshed on its own subscription; this caller, like every other, gets the cached value
-                    loadInto(uc, ctx, key, refresh, localTtl);
+                    LocalLayer refreshed = local;
+                    Detached.start(Infrastructure.getDefaultWorkerPool(),
+                            () -> refreshLocal(uc, ctx, key, refresh, localTtl), failure -> {
+                                refreshed.release(key, refresh); // the method's own failure is counted by the load
+                                refresh.completeExceptionally(failure);
+                            });
                 }
                 if (sampled) {
                     uc.meters().get(System.nanoTime() - t0);
@@ -425,6 +430,31 @@ final class ReadThrough {
      * filled, or released and failed (the obligation of {@link LocalLayer#claim}), also when building the load or
      * filling LOCAL throws.
      */
+    /**
+     * A reactive early refresh of a LOCAL entry (R21) as a {@code Uni} for {@link Detached}: it completes {@code claim}
+     * whatever happens (filled, or released and failed, also on cancellation), like {@link #loadInto}.
+     */
+    private Uni<?> refreshLocal(UseCase uc, InvocationContext ctx, String key, CompletableFuture<LocalEntry> claim,
+            long localTtl) {
+        long start = System.nanoTime();
+        LocalLayer local = uc.localLayer();
+        return timedLoad(uc, ctx, key).onItemOrFailure().invoke((value, failure) -> {
+            if (failure == null) {
+                try {
+                    fillLocal(uc, claim, value, localTtl, key, start);
+                    return;
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }
+            local.release(key, claim);
+            claim.completeExceptionally(failure);
+        }).onCancellation().invoke(() -> {
+            local.release(key, claim);
+            claim.completeExceptionally(new java.util.concurrent.CancellationException("refresh cancelled"));
+        });
+    }
+
     private void loadInto(UseCase uc, InvocationContext ctx, String key, CompletableFuture<LocalEntry> claim,
             long localTtl) {
         long start = System.nanoTime();
