@@ -46,7 +46,10 @@ class ClusterTest {
     static final String CONTROL = "gcache:control:urn";
 
     @RegisterExtension
-    static final QuarkusUnitTest APP = GCacheApps.withRedisCluster(Profiles.class);
+    static final QuarkusUnitTest APP = GCacheApps.withRedisCluster(Profiles.class)
+            // a cold cluster client connects to each master on first use, and a miss makes several round trips (read,
+            // lease, write, release): 250 ms was once exceeded on a loaded CI machine, and the value went unstored
+            .overrideConfigKey("quarkus.gcache.remote.timeout", "1s");
 
     @Inject
     GCache gcache;
@@ -112,6 +115,7 @@ class ClusterTest {
             assertThat(other.invalidate("user_id", "s" + i, Duration.ZERO).await().atMost(Duration.ofSeconds(5))).isNull();
         }
         uc.localLayer().clear();
+        long remoteErrors = uc.stats().errors(StatLayer.REMOTE);
         long remoteRequests = uc.stats().requests(StatLayer.REMOTE);
         int reads = profiles.reads.get();
         for (int i = 0; i < 60; i++) {
@@ -120,7 +124,7 @@ class ClusterTest {
         assertThat(uc.stats().requests(StatLayer.REMOTE) - remoteRequests).isEqualTo(60);
         // the 20 invalidated entities were recomputed (stale), the 40 others came from REMOTE
         assertThat(profiles.reads.get() - reads).isEqualTo(20);
-        assertThat(uc.stats().errors(StatLayer.REMOTE)).isZero();
+        assertThat(uc.stats().errors(StatLayer.REMOTE) - remoteErrors).isZero();
     }
 
     @Test
