@@ -49,7 +49,7 @@ final class MemoryProbe {
 
         List<String> top = after.keySet().stream().filter(c -> !c.equals(TOTAL))
                 .sorted(Comparator.comparingLong((String c) -> before.getOrDefault(c, 0L) - after.get(c)))
-                .limit(5)
+                .limit(9)
                 .map(c -> String.format("%s %.0f", c, (after.get(c) - before.getOrDefault(c, 0L)) / (double) ENTRIES))
                 .toList();
         return new Row(store, keysPerEntity, (after.get(TOTAL) - before.get(TOTAL)) / (double) ENTRIES, top);

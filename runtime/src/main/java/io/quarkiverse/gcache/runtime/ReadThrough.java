@@ -113,14 +113,14 @@ final class ReadThrough {
         // R20: the scope's REQUEST layer first; a value computed or fetched below is kept for the rest of the scope
         uc.stats().request(StatLayer.REQUEST);
         LocalEntry kept = request.get(key);
-        if (kept != null && !isStale(uc, kept)) {
+        if (kept != null && !isStale(uc, key, kept)) {
             uc.served(StatLayer.REQUEST);
             return kept.value();
         }
         uc.stats().miss(StatLayer.REQUEST, kept == null ? MissReason.ABSENT : MissReason.STALE);
         long start = System.nanoTime(); // before LOCAL and REMOTE checked the value: an invalidation after it is seen
         Object value = syncLocal(uc, ctx, key, sampled, t0);
-        request.put(key, new LocalEntry(value, 0, uc.keys().idOf(key), start));
+        request.put(key, new LocalEntry(value, start));
         return value;
     }
 
@@ -144,7 +144,7 @@ final class ReadThrough {
         LocalEntry hit = local.get(key);
         MissReason reason = MissReason.ABSENT;
         if (hit != null) {
-            if (!isStale(uc, hit)) {
+            if (!isStale(uc, key, hit)) {
                 CompletableFuture<LocalEntry> refresh = uc.earlyRefresh() ? earlyRefresh(uc, local, key, hit) : null;
                 if (refresh == null) {
                     if (sampled) {
@@ -176,7 +176,7 @@ final class ReadThrough {
         CompletableFuture<LocalEntry> other = local.claim(key, claim);
         if (other == null) {
             LocalEntry late = local.get(key); // filled between the lookup and the claim
-            if (late != null && !isStale(uc, late)) {
+            if (late != null && !isStale(uc, key, late)) {
                 local.release(key, claim);
                 claim.complete(late);
                 uc.meters().get(System.nanoTime() - t0);
@@ -206,7 +206,7 @@ final class ReadThrough {
             uc.disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
-        if (isStale(uc, waited)) {
+        if (isStale(uc, key, waited)) {
             // it began before an invalidation (or a resync) this caller came after (R6a, R8a): compute afresh
             uc.stats().miss(StatLayer.LOCAL, MissReason.STALE);
             return syncLoad(uc, ctx, key, null, 0, t0);
@@ -324,14 +324,14 @@ final class ReadThrough {
                 : Uni.createFrom().deferred(() -> {
                     uc.stats().request(StatLayer.REQUEST);
                     LocalEntry kept = request.get(key);
-                    if (kept != null && !isStale(uc, kept)) {
+                    if (kept != null && !isStale(uc, key, kept)) {
                         uc.served(StatLayer.REQUEST);
                         return Uni.createFrom().item(kept.value());
                     }
                     uc.stats().miss(StatLayer.REQUEST, kept == null ? MissReason.ABSENT : MissReason.STALE);
                     long start = System.nanoTime();
                     return reactiveRead(uc, ctx, key)
-                            .invoke(value -> request.put(key, new LocalEntry(value, 0, uc.keys().idOf(key), start)));
+                            .invoke(value -> request.put(key, new LocalEntry(value, start)));
                 });
         return uc.kind() == MethodKind.UNI ? uni : uni.subscribeAsCompletionStage();
     }
@@ -356,7 +356,7 @@ final class ReadThrough {
         LocalEntry hit = local.get(key);
         MissReason reason = MissReason.ABSENT;
         if (hit != null) {
-            if (!isStale(uc, hit)) {
+            if (!isStale(uc, key, hit)) {
                 CompletableFuture<LocalEntry> refresh = uc.earlyRefresh() ? earlyRefresh(uc, local, key, hit) : null;
                 if (refresh != null) {
                     // R21: refreshed on its own subscription; this caller, like every other, gets the cached value
@@ -384,7 +384,7 @@ final class ReadThrough {
         boolean mine = entry == null;
         if (mine) {
             LocalEntry late = local.get(key); // filled between the lookup and the claim
-            if (late != null && !isStale(uc, late)) {
+            if (late != null && !isStale(uc, key, late)) {
                 local.release(key, claim);
                 claim.complete(late);
                 uc.served(StatLayer.LOCAL);
@@ -415,7 +415,7 @@ final class ReadThrough {
             if (failure != null) {
                 return Uni.createFrom().failure(failure); // the method's own exception, as the leader got it (R9)
             }
-            if (isStale(uc, e)) {
+            if (isStale(uc, key, e)) {
                 // it began before an invalidation (or a resync) this caller came after (R6a, R8a): compute afresh
                 uc.stats().miss(StatLayer.LOCAL, MissReason.STALE);
                 return timedLoad(uc, ctx, key);
@@ -620,18 +620,19 @@ final class ReadThrough {
             return;
         }
         invalidations.retention(localTtl); // an overridden TTL may be longer than any configured one (R6a)
-        LocalEntry entry = new LocalEntry(value, localTtl, uc.keys().idOf(key), start);
-        if (isStale(uc, entry)) {
+        LocalEntry entry = new LocalEntry(value, start);
+        if (isStale(uc, key, entry)) {
             uc.localLayer().release(key, claim);
             claim.complete(entry);
         } else {
-            uc.localLayer().fill(key, claim, entry);
+            uc.localLayer().fill(key, claim, entry, localTtl);
         }
     }
 
     /**
      * XFetch (R21, Vattani et al., VLDB 2015): recompute a live entry now when {@code now - δ·β·ln(u) >= expiry},
-     * {@code u} uniform in (0, 1], δ the method's usual time. The chance rises as expiry nears and is larger for slow
+     * that is when its time left is at most {@code -δ·β·ln(u)}, {@code u} uniform in (0, 1], δ the method's usual time. The
+     * chance rises as expiry nears and is larger for slow
      * methods, so a hot key is refreshed once, shortly before it expires. Returns the claim when this call refreshes
      * (single flight: none when another call already does), else {@code null}.
      */
@@ -640,18 +641,18 @@ final class ReadThrough {
         if (delta <= 0) {
             return null;
         }
-        long expiry = hit.startNanos() + hit.ttlNanos();
         double u = 1.0 - ThreadLocalRandom.current().nextDouble();
-        if (System.nanoTime() - delta * earlyRefreshBeta * Math.log(u) - expiry < 0) {
+        long left = local.expiresInNanos(key);
+        if (left < 0 || left > -delta * earlyRefreshBeta * Math.log(u)) {
             return null;
         }
         CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
         return local.claim(key, claim) == null ? claim : null;
     }
 
-    /** Whether a LOCAL entry predates an invalidation this instance knows of (R6a) or a resync (R8a). */
-    private boolean isStale(UseCase uc, LocalEntry entry) {
-        return invalidations.isStale(entry, uc.keys().tracked(), uc.invalidated());
+    /** Whether the LOCAL or REQUEST entry of {@code key} predates an invalidation known here (R6a) or a resync (R8a). */
+    private boolean isStale(UseCase uc, String key, LocalEntry entry) {
+        return invalidations.isStale(entry, key, uc.keys().tracked(), uc.invalidated());
     }
 
     /** Waits for another caller's computation at most {@code local.wait-timeout}; {@code null} when it is late. */

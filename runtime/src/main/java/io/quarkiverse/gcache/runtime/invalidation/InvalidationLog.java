@@ -25,7 +25,8 @@ import io.quarkiverse.gcache.runtime.layers.LocalEntry;
  * floor, for tracked use cases only, to now (a resync after a subscription gap, R8a).
  * <p>
  * Entries are kept per key type ({@link Entities}), keyed by the escaped id, so a use case holds the map of its own
- * key type and a LOCAL hit checks its entry without building the entity's name.
+ * key type and a LOCAL hit checks its entry without building the entity's name. The log is also what invalidates the
+ * LOCAL entries of use cases with key arguments, which keep no index of an entity's keys ({@code LocalLayer}).
  * <p>
  * Concurrency: lock-free. {@link #isStale} reads two volatile fields and, when its key type has entries, does one
  * hash lookup; it allocates nothing. Pruning is done by one thread at a time; others skip it.
@@ -65,6 +66,43 @@ public final class InvalidationLog {
      */
     public static final class Entities {
         final ConcurrentHashMap<String, Long> invalidUntil = new ConcurrentHashMap<>();
+
+        /** The entry of the entity whose local key is {@code localKey}: the key up to its first {@code ?}. */
+        Long untilOf(String localKey) {
+            int end = localKey.indexOf('?'); // the id is escaped: its first raw '?' starts the arguments
+            return invalidUntil.get(end < 0 ? localKey : new IdOfKey(localKey, end));
+        }
+    }
+
+    /**
+     * Looks up the id at the start of a local key without copying it. Used only as the argument of
+     * {@code ConcurrentHashMap.get}, which asks the argument's {@code equals} with its stored {@code String} keys; it
+     * hashes as that String would ({@link String#hashCode()} is specified over the characters).
+     */
+    private static final class IdOfKey {
+        private final String key;
+        private final int end;
+        private final int hash;
+
+        IdOfKey(String key, int end) {
+            this.key = key;
+            this.end = end;
+            int h = 0;
+            for (int i = 0; i < end; i++) {
+                h = 31 * h + key.charAt(i);
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof String s && s.length() == end && key.regionMatches(0, s, 0, end);
+        }
     }
 
     /** The entries of {@code keyType}, created on first use. */
@@ -103,18 +141,23 @@ public final class InvalidationLog {
     }
 
     /**
+     * Whether a LOCAL or REQUEST entry predates an invalidation of its entity, a resync or a flush.
+     *
+     * @param localKey the entry's local key ({@code KeyBuilder#localKey}): the escaped id, then {@code ?} and the
+     *        arguments if any; the entity is found from it without allocating
      * @param tracked whether the entry's use case is tracked for invalidation
      * @param entities the invalidations of the entry's key type ({@link #of})
      */
-    public boolean isStale(LocalEntry entry, boolean tracked, Entities entities) {
-        if (entry.startNanos() - floor <= 0 || (tracked && entry.startNanos() - trackedFloor <= 0)) {
+    public boolean isStale(LocalEntry entry, String localKey, boolean tracked, Entities entities) {
+        long start = entry.startNanos();
+        if (start - floor <= 0 || (tracked && start - trackedFloor <= 0)) {
             return true;
         }
         if (entities.invalidUntil.isEmpty()) {
             return false;
         }
-        Long until = entities.invalidUntil.get(entry.id());
-        return until != null && entry.startNanos() - until <= 0;
+        Long until = entities.untilOf(localKey);
+        return until != null && start - until <= 0;
     }
 
     /**

@@ -1,12 +1,11 @@
 package io.quarkiverse.gcache.runtime.layers;
 
 /**
- * A LOCAL value. {@code value} may be {@code null}: a cached {@code null} result (R9), distinct from a miss,
- * which is the absence of an entry.
+ * A LOCAL (or REQUEST) value. {@code value} may be {@code null}: a cached {@code null} result (R9), distinct from a
+ * miss, which is the absence of an entry. Two fields (24 bytes): the TTL lives in Caffeine's node, and the entity is
+ * the start of the entry's key ({@code KeyBuilder#localKey}), so neither is stored here.
  *
- * @param id the escaped entity id ({@code 7} of {@code {urn:user_id:7}}), for invalidation; for a use case without
- *        key arguments the same string as the entry's key, so it costs no memory of its own
  * @param startNanos {@link System#nanoTime()} when the computation of the value began (R6a, LOCAL side)
  */
-public record LocalEntry(Object value, long ttlNanos, String id, long startNanos) {
+public record LocalEntry(Object value, long startNanos) {
 }

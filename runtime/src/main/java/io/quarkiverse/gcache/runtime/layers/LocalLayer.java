@@ -1,20 +1,19 @@
 package io.quarkiverse.gcache.runtime.layers;
 
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * The LOCAL layer of one use case: a bounded Caffeine cache of completed values, whose entries each carry the TTL
- * that was in force when they were computed, so a TTL changed at run time applies to new entries without
- * rebuilding the cache; beside it, the computations under way.
+ * The LOCAL layer of one use case: a bounded Caffeine cache of completed values, each stored with the TTL in force
+ * when it was computed ({@link Policy.VarExpiration#put}), so a TTL changed at run time applies to new entries
+ * without rebuilding the cache; beside it, the computations under way.
  * <p>
  * Single flight (R11): a miss claims its key in the in-flight map before computing, so concurrent misses of the
  * same key wait for that one computation instead of running the method again; the computing caller
@@ -22,24 +21,25 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * failures are never cached (R9). Keeping computations out of the cache keeps a hit to one Caffeine read, with no
  * future to unwrap and none stored per entry.
  * <p>
- * Concurrency: lock-free reads; Caffeine's maintenance (eviction, removal listener) runs on the calling thread.
+ * Invalidation (R6a, R8): a use case without key arguments has one key per entity, the escaped id, and an
+ * invalidation removes it. With key arguments an entity has any number of keys and no index of them is kept (an
+ * index cost ~100 bytes per entry, half the entry): the invalidation log makes them stale, the next read of each
+ * removes it, and the ones never read again leave with their TTL or the size bound. The log keeps each invalidation
+ * for the longest LOCAL TTL used, so no stale entry outlives its record.
+ * <p>
+ * Concurrency: lock-free reads; Caffeine's maintenance (eviction, expiry) runs on the calling thread.
  */
 public final class LocalLayer {
 
     private final Cache<String, LocalEntry> cache;
+    /** Puts with a per-entry TTL. */
+    private final Policy.VarExpiration<String, LocalEntry> ttl;
     private final ConcurrentHashMap<String, CompletableFuture<LocalEntry>> inFlight = new ConcurrentHashMap<>();
     /**
      * Keys are local keys ({@code KeyBuilder#localKey}): the escaped id, then the arguments if any. Without arguments
-     * the key is the entity id, so an invalidation removes it directly and no index exists.
+     * the key is the entity id, so an invalidation removes it directly.
      */
     private final boolean keyIsId;
-    /**
-     * With key arguments: the keys of each entity (escaped id), so an invalidation touches only that entity's entries
-     * (R8) instead of scanning. The value is the key itself while the entity has one, a set beyond that. Values are
-     * only read or changed under the map's per-bin lock ({@code compute}, {@code remove}), so the sets need no
-     * synchronisation of their own.
-     */
-    private final ConcurrentHashMap<String, Object> keysByEntity = new ConcurrentHashMap<>();
 
     /**
      * @param keyIsId whether keys are the escaped id alone (a use case without key arguments)
@@ -58,41 +58,16 @@ public final class LocalLayer {
                 .executor(Runnable::run)
                 .maximumSize(maximumSize)
                 .expireAfter(new PerEntryTtl())
-                .removalListener((String key, LocalEntry entry, RemovalCause cause) -> {
-                    if (!keyIsId && entry != null && cause != RemovalCause.REPLACED) {
-                        unindex(entry.id(), key);
-                    }
-                })
                 .build();
+        this.ttl = cache.policy().expireVariably().orElseThrow();
     }
 
     /**
-     * Records that {@code key} holds a value of entity {@code id}. Called after the entry is stored; an entry stored
-     * while its entity is being invalidated may be missed here, which the invalidation log covers (it is stale).
+     * Drops the entry of the entity {@code id} (escaped) in a use case without key arguments, and ends the claims of
+     * the entity's computations under way, so that callers from now on compute afresh instead of waiting for a value
+     * that began before the invalidation (R6a). Entries of a use case with key arguments stay until read, expired or
+     * evicted: the invalidation log, recorded before this call, makes them stale. Returns how many entries it removed.
      */
-    @SuppressWarnings("unchecked")
-    private void index(String key, String id) {
-        keysByEntity.compute(id, (e, keys) -> {
-            if (keys == null || keys.equals(key)) {
-                return key;
-            }
-            if (keys instanceof String single) {
-                Set<String> set = new HashSet<>(4);
-                set.add(single);
-                set.add(key);
-                return set;
-            }
-            ((Set<String>) keys).add(key);
-            return keys;
-        });
-    }
-
-    /**
-     * Drops every entry of the entity {@code id} (escaped), and ends the claims of its computations under way, so
-     * that callers from now on compute afresh instead of waiting for a value that began before the invalidation
-     * (R6a); returns how many entries it had.
-     */
-    @SuppressWarnings("unchecked")
     public int invalidateEntity(String id) {
         if (!inFlight.isEmpty()) {
             inFlight.keySet().removeIf(key -> isKeyOf(key, id)); // only computations under way: few
@@ -100,36 +75,12 @@ public final class LocalLayer {
         if (keyIsId) {
             return cache.asMap().remove(id) == null ? 0 : 1;
         }
-        Object keys = keysByEntity.remove(id);
-        if (keys == null) {
-            return 0;
-        }
-        if (keys instanceof String single) {
-            cache.asMap().remove(single);
-            return 1;
-        }
-        Set<String> set = (Set<String>) keys; // removed from the map: no other thread can reach it any more
-        for (String key : set) {
-            cache.asMap().remove(key);
-        }
-        return set.size();
+        return 0;
     }
 
     /** Whether a local key belongs to the entity {@code id}: it is the id, or the id followed by arguments. */
     static boolean isKeyOf(String localKey, String id) {
         return localKey.startsWith(id) && (localKey.length() == id.length() || localKey.charAt(id.length()) == '?');
-    }
-
-    @SuppressWarnings("unchecked")
-    private void unindex(String id, String key) {
-        keysByEntity.computeIfPresent(id, (e, keys) -> {
-            if (keys instanceof String single) {
-                return single.equals(key) ? null : single;
-            }
-            Set<String> set = (Set<String>) keys;
-            set.remove(key);
-            return set.isEmpty() ? null : set;
-        });
     }
 
     /** The completed entry of {@code key}, or {@code null}. */
@@ -153,12 +104,11 @@ public final class LocalLayer {
         return inFlight.putIfAbsent(key, claim);
     }
 
-    /** Stores the claimed computation's entry, indexes it, ends the claim and hands the entry to its waiters. */
-    public void fill(String key, CompletableFuture<LocalEntry> claim, LocalEntry entry) {
-        cache.put(key, entry);
-        if (!keyIsId) {
-            index(key, entry.id());
-        }
+    /**
+     * Stores the claimed computation's entry for {@code ttlNanos}, ends the claim and hands the entry to its waiters.
+     */
+    public void fill(String key, CompletableFuture<LocalEntry> claim, LocalEntry entry, long ttlNanos) {
+        ttl.put(key, entry, ttlNanos, TimeUnit.NANOSECONDS);
         inFlight.remove(key, claim);
         claim.complete(entry);
     }
@@ -183,31 +133,42 @@ public final class LocalLayer {
         return cache.asMap().keySet();
     }
 
+    /**
+     * How long the entry of {@code key} has left, in nanoseconds, or {@code -1} when there is none. A second lookup:
+     * for early refresh only (R21).
+     */
+    public long expiresInNanos(String key) {
+        return ttl.getExpiresAfter(key, TimeUnit.NANOSECONDS).orElse(-1);
+    }
+
     /** Drops every entry, and ends the claims of computations under way (callers from now on compute afresh). */
     public void clear() {
         inFlight.clear();
         cache.invalidateAll();
-        keysByEntity.clear();
     }
 
     public long size() {
         return cache.estimatedSize();
     }
 
-    /** Runs pending maintenance now (expired entries leave the cache and the index), for tests. */
+    /** Runs pending maintenance now (expired entries leave the cache), for tests. */
     void cleanUp() {
         cache.cleanUp();
     }
 
+    /**
+     * Every entry is stored through {@link Policy.VarExpiration#put} with its own TTL, which overrides these; an entry
+     * stored any other way (none is) would keep the TTL it had, or expire at once.
+     */
     private static final class PerEntryTtl implements Expiry<String, LocalEntry> {
         @Override
         public long expireAfterCreate(String key, LocalEntry value, long currentTime) {
-            return value.ttlNanos();
+            return 0;
         }
 
         @Override
         public long expireAfterUpdate(String key, LocalEntry value, long currentTime, long currentDuration) {
-            return value.ttlNanos();
+            return currentDuration;
         }
 
         @Override

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * <p>
  * A layer belongs to one use case and holds local keys ({@code KeyBuilder#localKey}). Two layers, for the two kinds:
  * {@link #users}, a use case without key arguments, whose keys are the escaped id alone ("1"), so an entity has one
- * key and no index; and {@link #posts}, a use case with arguments, whose keys are "1?page=1", indexed by entity
- * (escaped id) in both the index's forms (one key, several keys per entity).
+ * key, removed by an invalidation; and {@link #posts}, a use case with arguments, whose keys are "1?page=1" and which
+ * keeps no index of an entity's keys: an invalidation ends the entity's claims and leaves its entries to the
+ * invalidation log ({@code InvalidationLogTest}), which makes them stale.
  */
 class LocalLayerTest {
 
@@ -48,26 +49,31 @@ class LocalLayerTest {
         }
     }
 
-    static LocalEntry entry(String id, Object value) {
-        return new LocalEntry(value, HOUR, id, 0);
+    static LocalEntry entry(Object value) {
+        return new LocalEntry(value, 0);
     }
 
-    /** Claims and fills {@code key}, as the computing caller does. */
-    static LocalEntry put(LocalLayer layer, String key, LocalEntry entry) {
+    /** Claims and fills {@code key} for {@code ttlNanos}, as the computing caller does. */
+    static LocalEntry put(LocalLayer layer, String key, LocalEntry entry, long ttlNanos) {
         CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
         assertThat(layer.claim(key, claim)).as("claim of " + key).isNull();
-        layer.fill(key, claim, entry);
+        layer.fill(key, claim, entry, ttlNanos);
         return entry;
     }
 
-    /** Fills {@code key} of the entity {@code id}. */
-    static LocalEntry put(LocalLayer layer, String key, String id) {
-        return put(layer, key, entry(id, "value of " + key));
+    /** Claims and fills {@code key} for an hour. */
+    static LocalEntry put(LocalLayer layer, String key, LocalEntry entry) {
+        return put(layer, key, entry, HOUR);
+    }
+
+    /** Fills {@code key} for an hour. */
+    static LocalEntry put(LocalLayer layer, String key) {
+        return put(layer, key, entry("value of " + key));
     }
 
     /** Fills the id-only key {@code id}. */
     LocalEntry putUser(String id) {
-        return put(users, id, id);
+        return put(users, id);
     }
 
     // ------------------------------------------------------------------ values
@@ -81,7 +87,7 @@ class LocalLayerTest {
         assertThat(users.size()).isEqualTo(1);
 
         assertThat(posts.get(POSTS_1)).isNull();
-        LocalEntry post = put(posts, POSTS_1, ID_1);
+        LocalEntry post = put(posts, POSTS_1);
         assertThat(posts.get(POSTS_1)).isSameAs(post);
         assertThat(posts.get(ID_1)).as("the id alone is not a key of this use case").isNull();
         assertThat(posts.keys()).containsExactly(POSTS_1);
@@ -92,11 +98,11 @@ class LocalLayerTest {
     /** R9: a cached null is an entry, not a miss. */
     @Test
     void aNullValueIsAnEntry() {
-        put(users, ID_1, entry(ID_1, null));
+        put(users, ID_1, entry(null));
         assertThat(users.get(ID_1)).isNotNull();
         assertThat(users.get(ID_1).value()).isNull();
 
-        put(posts, POSTS_1, entry(ID_1, null));
+        put(posts, POSTS_1, entry(null));
         assertThat(posts.get(POSTS_1)).isNotNull();
         assertThat(posts.get(POSTS_1).value()).isNull();
     }
@@ -111,8 +117,8 @@ class LocalLayerTest {
         assertThat(users.claim(ID_12, new CompletableFuture<>())).as("another key").isNull();
         assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).as("another use case").isNull();
 
-        LocalEntry e = entry(ID_1, "v");
-        users.fill(ID_1, leader, e);
+        LocalEntry e = entry("v");
+        users.fill(ID_1, leader, e, HOUR);
         assertThat(leader).isCompletedWithValue(e);
         assertThat(users.get(ID_1)).isSameAs(e);
         assertThat(users.claim(ID_1, new CompletableFuture<>())).as("the claim ended with the fill").isNull();
@@ -125,8 +131,8 @@ class LocalLayerTest {
         assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).isSameAs(leader);
         assertThat(posts.claim(POSTS_1_2, new CompletableFuture<>())).as("other arguments").isNull();
 
-        LocalEntry e = entry(ID_1, "v");
-        posts.fill(POSTS_1, leader, e);
+        LocalEntry e = entry("v");
+        posts.fill(POSTS_1, leader, e, HOUR);
         assertThat(leader).isCompletedWithValue(e);
         assertThat(posts.get(POSTS_1)).isSameAs(e);
         assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).as("the claim ended with the fill").isNull();
@@ -171,7 +177,7 @@ class LocalLayerTest {
 
         layer.release(key, old);
         assertThat(layer.claim(key, new CompletableFuture<>())).isSameAs(successor);
-        layer.fill(key, old, entry(ID_1, "old")); // staleness is the invalidation log's to judge
+        layer.fill(key, old, entry("old"), HOUR); // staleness is the invalidation log's to judge
         assertThat(old).isCompleted();
         assertThat(layer.claim(key, new CompletableFuture<>())).isSameAs(successor);
         assertThat(successor).isNotDone();
@@ -212,8 +218,8 @@ class LocalLayerTest {
                     assertThat(found.get(t).get()).isSameAs(leaderClaim);
                 }
             }
-            LocalEntry e = entry(id, round);
-            layer.fill(key, leaderClaim, e);
+            LocalEntry e = entry(round);
+            layer.fill(key, leaderClaim, e, HOUR);
             for (int t = 0; t < threads; t++) {
                 if (t != leader) {
                     assertThat(found.get(t).get().get(30, TimeUnit.SECONDS)).isSameAs(e);
@@ -246,45 +252,32 @@ class LocalLayerTest {
         assertThat(users.keys()).containsExactly(ID_12);
     }
 
-    /** The index in its one-key form. */
+    /**
+     * With key arguments an invalidation removes nothing: there is no index of the entity's keys, and the invalidation
+     * log makes them stale (R6a); their next read removes them, or their TTL or the size bound does.
+     */
     @Test
-    void invalidatingAnEntityWithOneKey() {
-        put(posts, POSTS_1, ID_1);
-        put(posts, POSTS_12, ID_12);
-        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
-        assertThat(posts.get(POSTS_1)).isNull();
-        assertThat(posts.get(POSTS_12)).as("an id that extends this one is another entity").isNotNull();
+    void anArgumentsLayerLeavesTheEntitysEntriesToTheLog() {
+        LocalEntry page1 = put(posts, POSTS_1);
+        put(posts, POSTS_1_2);
+        put(posts, POSTS_12);
         assertThat(posts.invalidateEntity(ID_1)).isZero();
-        assertThat(posts.invalidateEntity("2")).isZero();
-        assertThat(posts.keys()).containsExactly(POSTS_12);
-    }
-
-    /** The index in its several-keys form. */
-    @Test
-    void invalidatingAnEntityWithManyKeys() {
-        put(posts, POSTS_1, ID_1);
-        put(posts, POSTS_1_2, ID_1);
-        put(posts, "1?page=3", ID_1);
-        put(posts, POSTS_12, ID_12);
-        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(3);
-        assertThat(posts.keys()).containsExactly(POSTS_12);
-        assertThat(posts.invalidateEntity(ID_1)).isZero();
-        // the entity's index starts again from one key
-        put(posts, POSTS_1, ID_1);
-        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
-        assertThat(posts.get(POSTS_1)).isNull();
-        assertThat(posts.invalidateEntity(ID_12)).isEqualTo(1);
-        assertThat(posts.keys()).isEmpty();
+        assertThat(posts.get(POSTS_1)).isSameAs(page1);
+        assertThat(posts.keys()).containsExactlyInAnyOrder(POSTS_1, POSTS_1_2, POSTS_12);
+        posts.remove(POSTS_1, page1); // what a read that finds it stale does
+        assertThat(posts.keys()).containsExactlyInAnyOrder(POSTS_1_2, POSTS_12);
     }
 
     /** Layers are separate: invalidating an entity in one use case's layer leaves another's alone. */
     @Test
     void invalidationIsPerLayer() {
         putUser(ID_1);
-        put(posts, POSTS_1, ID_1);
-        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
+        CompletableFuture<LocalEntry> post = new CompletableFuture<>();
+        posts.claim(POSTS_1, post);
+        posts.invalidateEntity(ID_1);
         assertThat(users.get(ID_1)).isNotNull();
         assertThat(users.invalidateEntity(ID_1)).isEqualTo(1);
+        assertThat(posts.claim(POSTS_1, new CompletableFuture<>())).as("the claim ended").isNull();
     }
 
     /**
@@ -307,7 +300,7 @@ class LocalLayerTest {
         assertThat(claim1).as("its leader still completes it").isNotDone();
 
         // an entry and a claim of the key at once: 1, and the claim ends; a lookalike's entry stays
-        users.fill(ID_1, next1, entry(ID_1, "v"));
+        users.fill(ID_1, next1, entry("v"), HOUR);
         putUser("13");
         CompletableFuture<LocalEntry> refresh1 = new CompletableFuture<>();
         assertThat(users.claim(ID_1, refresh1)).isNull();
@@ -340,42 +333,30 @@ class LocalLayerTest {
         assertThat(posts1).as("its leader still completes it").isNotDone();
     }
 
-    /** A key filled again (replaced) stays indexed once. */
+    /** A key filled again (replaced) is one entry. */
     @Test
-    void refillingAKeyKeepsOneIndexEntry() {
+    void refillingAKeyKeepsOneEntry() {
         putUser(ID_1);
         putUser(ID_1);
+        assertThat(users.size()).isEqualTo(1);
         assertThat(users.invalidateEntity(ID_1)).isEqualTo(1);
-
-        put(posts, POSTS_1, ID_1);
-        put(posts, POSTS_1, ID_1);
-        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
-        put(posts, POSTS_1, ID_1);
-        put(posts, POSTS_1_2, ID_1);
-        put(posts, POSTS_1_2, ID_1);
-        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(2);
+        assertThat(users.keys()).isEmpty();
     }
 
-    /** The index follows removals, from several keys down to one and to none. */
+    /** A removal by entry removes only the entry that was found (stale), not one filled since. */
     @Test
-    void removalsLeaveTheIndex() {
-        put(posts, "1?page=3", ID_1);
-        LocalEntry page1 = put(posts, POSTS_1, ID_1);
-        put(posts, POSTS_1_2, ID_1);
-        assertThat(posts.remove(POSTS_1_2)).isTrue();
-        assertThat(posts.remove(POSTS_1_2)).isFalse();
-        posts.remove(POSTS_1, entry(ID_1, "not the current entry"));
+    void removingAStaleEntryLeavesItsReplacement() {
+        LocalEntry page1 = put(posts, POSTS_1);
+        posts.remove(POSTS_1, entry("not the current entry"));
         assertThat(posts.get(POSTS_1)).as("only the entry found stale is removed").isSameAs(page1);
         posts.remove(POSTS_1, page1);
         assertThat(posts.get(POSTS_1)).isNull();
-        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
-
-        put(posts, POSTS_1, ID_1);
-        posts.remove(POSTS_1);
-        assertThat(posts.invalidateEntity(ID_1)).isZero();
+        put(posts, POSTS_1);
+        assertThat(posts.remove(POSTS_1)).isTrue();
+        assertThat(posts.remove(POSTS_1)).isFalse();
 
         LocalEntry user = putUser(ID_1);
-        users.remove(ID_1, entry(ID_1, "not the current entry"));
+        users.remove(ID_1, entry("not the current entry"));
         assertThat(users.get(ID_1)).isSameAs(user);
         users.remove(ID_1, user);
         assertThat(users.get(ID_1)).isNull();
@@ -387,20 +368,16 @@ class LocalLayerTest {
 
     /** A resync (R8a) drops every entry and claim. */
     @Test
-    void clearDropsEntriesIndexAndClaims() {
-        put(posts, POSTS_1, ID_1);
-        put(posts, POSTS_1_2, ID_1);
+    void clearDropsEntriesAndClaims() {
+        put(posts, POSTS_1);
+        put(posts, POSTS_1_2);
         CompletableFuture<LocalEntry> running = new CompletableFuture<>();
         posts.claim(POSTS_12, running);
         posts.clear();
         assertThat(posts.keys()).isEmpty();
         assertThat(posts.get(POSTS_1)).isNull();
-        assertThat(posts.invalidateEntity(ID_1)).isZero();
         assertThat(posts.claim(POSTS_12, new CompletableFuture<>())).isNull();
         assertThat(running).isNotDone();
-        // the index starts again after a clear
-        put(posts, POSTS_1, ID_1);
-        assertThat(posts.invalidateEntity(ID_1)).isEqualTo(1);
 
         putUser(ID_1);
         CompletableFuture<LocalEntry> user = new CompletableFuture<>();
@@ -415,31 +392,18 @@ class LocalLayerTest {
 
     // ------------------------------------------------------------------ bounds
 
-    /** The size bound holds without a background thread, and evicted entries leave the index. */
+    /** The size bound holds without a background thread. */
     @Test
-    void theSizeBoundHoldsAndEvictionCleansTheIndex() {
+    void theSizeBoundHolds() {
         LocalLayer small = new LocalLayer(10, false, now::get);
-        int entities = 200;
-        for (int i = 0; i < entities; i++) {
-            String id = String.valueOf(i);
-            for (int k = 0; k < (i % 3) + 1; k++) { // one key for some entities, several for others
-                String key = id + "?k=" + k;
-                CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
-                small.claim(key, claim);
-                small.fill(key, claim, entry(id, i));
+        for (int i = 0; i < 200; i++) {
+            for (int k = 0; k < (i % 3) + 1; k++) {
+                put(small, i + "?k=" + k);
             }
         }
         small.cleanUp();
         assertThat(small.size()).isLessThanOrEqualTo(10);
-        int held = small.keys().size();
-        assertThat(held).isBetween(1, 10);
-        int invalidated = 0;
-        for (int i = 0; i < entities; i++) {
-            invalidated += small.invalidateEntity(String.valueOf(i));
-        }
-        // a leaked index entry would count a key that is no longer held
-        assertThat(invalidated).isEqualTo(held);
-        assertThat(small.keys()).isEmpty();
+        assertThat(small.keys().size()).isBetween(1, 10);
     }
 
     @Test
@@ -447,7 +411,7 @@ class LocalLayerTest {
         LocalLayer small = new LocalLayer(10, true, now::get);
         int entities = 200;
         for (int i = 0; i < entities; i++) {
-            put(small, String.valueOf(i), String.valueOf(i));
+            put(small, String.valueOf(i));
         }
         small.cleanUp();
         assertThat(small.size()).isLessThanOrEqualTo(10);
@@ -464,10 +428,10 @@ class LocalLayerTest {
     /** Each entry keeps the TTL in force when it was computed. */
     @Test
     void entriesExpireAfterTheirOwnTtl() {
-        put(users, ID_1, new LocalEntry("short", SECOND, ID_1, 0));
-        put(users, ID_12, new LocalEntry("long", 10 * SECOND, ID_12, 0));
-        put(posts, POSTS_1, new LocalEntry("short", SECOND, ID_1, 0));
-        put(posts, POSTS_1_2, new LocalEntry("long", 10 * SECOND, ID_1, 0));
+        put(users, ID_1, new LocalEntry("short", 0), SECOND);
+        put(users, ID_12, new LocalEntry("long", 0), 10 * SECOND);
+        put(posts, POSTS_1, new LocalEntry("short", 0), SECOND);
+        put(posts, POSTS_1_2, new LocalEntry("long", 0), 10 * SECOND);
         now.addAndGet(SECOND - 1);
         assertThat(users.get(ID_1)).isNotNull();
         assertThat(posts.get(POSTS_1)).isNotNull();
@@ -483,38 +447,36 @@ class LocalLayerTest {
 
     @Test
     void readingDoesNotExtendATtlAndRefillingRestartsIt() {
-        put(users, ID_1, new LocalEntry("a", SECOND, ID_1, 0));
+        put(users, ID_1, new LocalEntry("a", 0), SECOND);
         now.addAndGet(SECOND / 2);
         assertThat(users.get(ID_1)).isNotNull();
         now.addAndGet(SECOND / 2);
         assertThat(users.get(ID_1)).as("read at half-life, still expires on time").isNull();
 
-        put(posts, POSTS_1, new LocalEntry("b", SECOND, ID_1, 0));
+        put(posts, POSTS_1, new LocalEntry("b", 0), SECOND);
         now.addAndGet(SECOND / 2);
-        put(posts, POSTS_1, new LocalEntry("c", 2 * SECOND, ID_1, 0)); // the TTL changed at run time
+        put(posts, POSTS_1, new LocalEntry("c", 0), 2 * SECOND); // the TTL changed at run time
         now.addAndGet(2 * SECOND - 1);
         assertThat(posts.get(POSTS_1).value()).isEqualTo("c");
         now.addAndGet(1);
         assertThat(posts.get(POSTS_1)).isNull();
     }
 
+    /** Early refresh (R21) reads the time an entry has left. */
     @Test
-    void expiredEntriesLeaveTheIndex() {
-        put(posts, POSTS_1, new LocalEntry("a", SECOND, ID_1, 0));
-        put(posts, POSTS_12, new LocalEntry("a", SECOND, ID_12, 0));
-        put(posts, "12?page=2", new LocalEntry("b", 10 * SECOND, ID_12, 0));
-        now.addAndGet(SECOND);
-        posts.cleanUp();
-        assertThat(posts.keys()).containsExactly("12?page=2");
-        assertThat(posts.invalidateEntity(ID_1)).isZero();
-        assertThat(posts.invalidateEntity(ID_12)).isEqualTo(1);
-        assertThat(posts.keys()).isEmpty();
+    void theTimeLeftOfAnEntry() {
+        assertThat(users.expiresInNanos(ID_1)).isEqualTo(-1);
+        put(users, ID_1, entry("a"), 10 * SECOND);
+        now.addAndGet(4 * SECOND);
+        assertThat(users.expiresInNanos(ID_1)).isEqualTo(6 * SECOND);
+        now.addAndGet(6 * SECOND);
+        assertThat(users.expiresInNanos(ID_1)).isEqualTo(-1);
     }
 
     @Test
     void anExpiredEntryOfAnIdOnlyLayerIsNotCounted() {
-        put(users, ID_1, new LocalEntry("a", SECOND, ID_1, 0));
-        put(users, ID_12, new LocalEntry("b", 10 * SECOND, ID_12, 0));
+        put(users, ID_1, new LocalEntry("a", 0), SECOND);
+        put(users, ID_12, new LocalEntry("b", 0), 10 * SECOND);
         now.addAndGet(SECOND);
         users.cleanUp();
         assertThat(users.keys()).containsExactly(ID_12);
