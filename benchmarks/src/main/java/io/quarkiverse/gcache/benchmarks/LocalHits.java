@@ -1,6 +1,7 @@
 package io.quarkiverse.gcache.benchmarks;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -12,6 +13,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.GCacheKey;
@@ -31,6 +33,8 @@ public class LocalHits {
     GCache gcache;
     GCache.Scope scope;
     Cache<String, User> caffeine;
+    /** Caffeine as the LOCAL layer configures it: a TTL per entry, maintenance on the calling thread. */
+    Cache<String, User> caffeinePerEntryTtl;
     String caffeineKey;
 
     @Setup(Level.Trial)
@@ -45,6 +49,24 @@ public class LocalHits {
         caffeine = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
         caffeineKey = GCacheKey.of("user_id", id, "Hit").urn(); // the key @GCached builds for row 1
         caffeine.put(caffeineKey, Subject.VALUE);
+        caffeinePerEntryTtl = Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000)
+                .expireAfter(new Expiry<String, User>() {
+                    @Override
+                    public long expireAfterCreate(String key, User value, long currentTime) {
+                        return 0;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, User value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, User value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                }).build();
+        caffeinePerEntryTtl.policy().expireVariably().orElseThrow().put(id, Subject.VALUE, 10, TimeUnit.MINUTES);
         Body.reset();
     }
 
@@ -77,6 +99,16 @@ public class LocalHits {
     @Benchmark
     public User cacheResultHit() {
         return subject.cacheResult(id);
+    }
+
+    /** Row 4b: the LOCAL layer's own lookup, on the local key row 1 uses (the id). */
+    @Benchmark
+    public User caffeinePerEntryTtl() {
+        User user = caffeinePerEntryTtl.getIfPresent(id);
+        if (user == null) {
+            throw new IllegalStateException("raw Caffeine missed");
+        }
+        return user;
     }
 
     @Benchmark

@@ -27,6 +27,7 @@ final class Report {
             new Row("2 LOCAL hit, `@GCached`, id + 3 key args", "LocalHits.gcachedHit3Args", CAFFEINE),
             new Row("3 quarkus-cache `@CacheResult` hit", "LocalHits.cacheResultHit", CAFFEINE),
             new Row("4 raw Caffeine `getIfPresent`, prebuilt key (anchor)", CAFFEINE, null),
+            new Row("4b raw Caffeine configured as LOCAL (TTL per entry)", "LocalHits.caffeinePerEntryTtl", CAFFEINE),
             new Row("5a `@GCached`, no enable scope (method runs)", "InterceptorOverhead.gcachedNoScope",
                     "InterceptorOverhead.emptyInterceptor"),
             new Row("5b empty interceptor binding (anchor)", "InterceptorOverhead.emptyInterceptor",

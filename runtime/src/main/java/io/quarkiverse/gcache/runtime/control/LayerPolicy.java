@@ -81,6 +81,12 @@ public final class LayerPolicy {
     private volatile long largestTtlUsed;
     /** The last "used" answer; reused while the TTL stays the same. A race only creates an equal instance. */
     private Decision lastUsed = Decision.use(0);
+    /**
+     * The answer of every call while there is no provider, the ramp is 100 and the TTL positive (the steady state of
+     * an enabled layer), else {@code null}: the hot path's whole decision is then this one read. Recomputed by
+     * {@link #override}.
+     */
+    private volatile Decision always;
 
     private final Source staticTtlSource;
     private final Source staticRampSource;
@@ -94,6 +100,23 @@ public final class LayerPolicy {
         this.staticRamp = staticRamp;
         this.staticRampSource = staticRamp < 0 ? Source.NONE : staticRampSource;
         this.provider = provider;
+        this.always = always();
+    }
+
+    private Decision always() {
+        if (provider != null) {
+            return null;
+        }
+        Duration ttl = overrideTtl != null ? overrideTtl : staticTtl;
+        int ramp = overrideRamp != null ? overrideRamp : staticRamp;
+        if (ttl == null || ttl.isZero() || ttl.isNegative() || ramp < 100) {
+            return null;
+        }
+        long nanos = ttl.toNanos();
+        if (nanos > largestTtlUsed) {
+            largestTtlUsed = nanos; // every call may use it from now on
+        }
+        return Decision.use(nanos);
     }
 
     /** The effective settings and where each comes from; a failing provider counts as not answering. */
@@ -135,6 +158,10 @@ public final class LayerPolicy {
 
     /** Whether this call uses the layer, and with which TTL; never throws, also when the provider does. */
     public Decision decide() {
+        Decision steady = always;
+        if (steady != null) {
+            return steady;
+        }
         Duration ttl = overrideTtl;
         Integer ramp = overrideRamp;
         if (provider != null && (ttl == null || ramp == null)) {
@@ -187,8 +214,9 @@ public final class LayerPolicy {
         return staticRamp;
     }
 
-    public void override(Duration ttl, Integer ramp) {
+    public synchronized void override(Duration ttl, Integer ramp) {
         this.overrideTtl = ttl;
         this.overrideRamp = ramp;
+        this.always = always();
     }
 }

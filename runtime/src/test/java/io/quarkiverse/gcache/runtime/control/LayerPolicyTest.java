@@ -32,6 +32,21 @@ class LayerPolicyTest {
         assertThat(policy.decide()).isSameAs(first);
     }
 
+    /** The steady answer follows overrides at once, both ways. */
+    @Test
+    void anOverrideReplacesTheSteadyAnswer() {
+        LayerPolicy policy = policy(MINUTE, 100, null);
+        assertThat(policy.decide().ttlNanos()).isEqualTo(MINUTE.toNanos());
+        policy.override(null, 0);
+        assertThat(policy.decide().reason()).isEqualTo(DisabledReason.RAMPED_DOWN);
+        policy.override(Duration.ofSeconds(5), null);
+        assertThat(policy.decide().ttlNanos()).isEqualTo(Duration.ofSeconds(5).toNanos());
+        policy.override(Duration.ZERO, null);
+        assertThat(policy.decide().reason()).isEqualTo(DisabledReason.MISSING_CONFIG);
+        policy.override(null, null);
+        assertThat(policy.decide().ttlNanos()).isEqualTo(MINUTE.toNanos());
+    }
+
     @Test
     void missingTtlOrRampMeansMissingConfig() {
         assertThat(policy(null, 100, null).decide().reason()).isEqualTo(DisabledReason.MISSING_CONFIG);
@@ -124,8 +139,9 @@ class LayerPolicyTest {
 
     @Test
     void theLargestTtlUsedOnlyGrows() {
+        assertThat(policy(MINUTE, 50, null).largestTtlUsed()).as("no call yet").isZero();
         LayerPolicy policy = policy(MINUTE, 100, null);
-        assertThat(policy.largestTtlUsed()).isZero();
+        assertThat(policy.largestTtlUsed()).as("a full ramp: every call uses it").isEqualTo(MINUTE.toNanos());
         policy.decide();
         policy.override(Duration.ofMinutes(10), null);
         policy.decide();
