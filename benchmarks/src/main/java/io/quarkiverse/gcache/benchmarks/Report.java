@@ -4,15 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
 
 /** The Markdown report: machine, JMH table, Redis CPU per read, memory per entry. */
 final class Report {
@@ -21,13 +17,17 @@ final class Report {
     private record Row(String label, String benchmark, String anchor) {
     }
 
+    /** One benchmark's result: average ns/op, its 99.9 % error, and bytes allocated per op. */
+    record Measured(double score, double error, double allocNorm) {
+    }
+
     private static final String CAFFEINE = "LocalHits.caffeineGetIfPresent";
     private static final List<Row> ROWS = List.of(
             new Row("1 LOCAL hit, `@GCached`, id only", "LocalHits.gcachedHit", CAFFEINE),
             new Row("2 LOCAL hit, `@GCached`, id + 3 key args", "LocalHits.gcachedHit3Args", CAFFEINE),
             new Row("3 quarkus-cache `@CacheResult` hit", "LocalHits.cacheResultHit", CAFFEINE),
             new Row("4 raw Caffeine `getIfPresent`, prebuilt key (anchor)", CAFFEINE, null),
-            new Row("4b raw Caffeine configured as LOCAL (TTL per entry)", "LocalHits.caffeinePerEntryTtl", CAFFEINE),
+            new Row("4b raw Caffeine with a TTL per entry (`expireAfter`)", "LocalHits.caffeinePerEntryTtl", CAFFEINE),
             new Row("5a `@GCached`, no enable scope (method runs)", "InterceptorOverhead.gcachedNoScope",
                     "InterceptorOverhead.emptyInterceptor"),
             new Row("5b empty interceptor binding (anchor)", "InterceptorOverhead.emptyInterceptor",
@@ -40,13 +40,12 @@ final class Report {
     private Report() {
     }
 
-    static String markdown(boolean quick, List<RunResult> results, String commandStats, String redisServer,
-            List<MemoryProbe.Row> memory) {
-        Map<String, RunResult> byName = new HashMap<>();
-        for (RunResult r : results) {
-            String full = r.getParams().getBenchmark();
-            byName.put(full.substring(full.lastIndexOf('.', full.lastIndexOf('.') - 1) + 1), r);
-        }
+    /**
+     * @param results by {@code Class.method}
+     * @param commandStats Redis' {@code calls} and {@code usec} per command, summed over the REMOTE rows
+     */
+    static String markdown(boolean quick, Map<String, Measured> byName, Map<String, long[]> commandStats,
+            String redisServer, List<MemoryProbe.Row> memory) {
         StringBuilder md = new StringBuilder();
         md.append("# GCache benchmarks\n\n");
         md.append(micrometerPresent() ? "Micrometer: present (Prometheus registry; `gcache.*` meters bound).\n\n"
@@ -61,42 +60,38 @@ final class Report {
         md.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores available\n");
         md.append("- Redis: ").append(field(redisServer, "redis_version")).append(", private, on 127.0.0.1\n");
-        md.append("- JMH 1.37 in process (forks 0, inside the Quarkus application), 1 thread, average time; "
-                + "B/op is `gc.alloc.rate.norm` of the GC profiler (allocation of all threads, per op)\n\n");
+        md.append("- JMH 1.37 in process (forks 0, inside the Quarkus application), one JVM per benchmark, 1 thread, "
+                + "average time; B/op is `gc.alloc.rate.norm` of the GC profiler (allocation of all threads, per op)\n\n");
 
         md.append("× anchor: this row's ns/op divided by its anchor row's (in parentheses).\n\n");
         md.append("| row | ns/op | ± 99.9 % | B/op | × anchor |\n|---|---:|---:|---:|---:|\n");
         for (Row row : ROWS) {
-            RunResult r = byName.get(row.benchmark());
+            Measured r = byName.get(row.benchmark());
             if (r == null) {
                 continue;
             }
-            Result<?> primary = r.getPrimaryResult();
-            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-            RunResult anchor = row.anchor() == null ? null : byName.get(row.anchor());
+            Measured anchor = row.anchor() == null ? null : byName.get(row.anchor());
             md.append("| ").append(row.label())
-                    .append(" | ").append(String.format("%.1f", primary.getScore()))
-                    .append(" | ").append(Double.isNaN(primary.getScoreError()) ? "–"
-                            : String.format("%.1f", primary.getScoreError()))
-                    .append(" | ").append(alloc == null ? "?" : String.format("%.0f", alloc.getScore()))
+                    .append(" | ").append(String.format("%.1f", r.score()))
+                    .append(" | ").append(Double.isNaN(r.error()) ? "–" : String.format("%.1f", r.error()))
+                    .append(" | ").append(Double.isNaN(r.allocNorm()) ? "?" : String.format("%.0f", r.allocNorm()))
                     .append(" | ").append(anchor == null ? ""
-                            : String.format("%.2f (%s)",
-                                    primary.getScore() / anchor.getPrimaryResult().getScore(), number(row.anchor())))
+                            : String.format("%.2f (%s)", r.score() / anchor.score(), number(row.anchor())))
                     .append(" |\n");
         }
 
-        if (commandStats.contains("cmdstat_mget")) {
+        if (commandStats.containsKey("mget")) {
             md.append("\n## Redis CPU per REMOTE read\n\n`INFO commandstats` of the private Redis, counted over the "
                     + "REMOTE rows only. A GCache read is a pipelined MGET (value and watermark) plus TIME (the "
                     + "server's clock); row 6c is the MGET alone. Older versions read with a Lua script (EVALSHA).\n\n");
             md.append("| command | calls | usec_per_call |\n|---|---:|---:|\n");
             for (String cmd : List.of("evalsha", "mget", "time", "get")) {
-                Matcher m = Pattern.compile("cmdstat_" + cmd + ":calls=(\\d+),usec=\\d+,usec_per_call=([0-9.]+)")
-                        .matcher(commandStats);
-                if (m.find()) {
+                long[] stats = commandStats.get(cmd);
+                if (stats != null && stats[0] > 0) {
                     md.append("| ").append(cmd.toUpperCase())
                             .append(cmd.equals("get") ? " (row 6b)" : "")
-                            .append(" | ").append(m.group(1)).append(" | ").append(m.group(2)).append(" |\n");
+                            .append(" | ").append(stats[0])
+                            .append(" | ").append(String.format("%.2f", stats[1] / (double) stats[0])).append(" |\n");
                 }
             }
         }

@@ -1,19 +1,24 @@
 package io.quarkiverse.gcache.runtime.layers;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * The LOCAL layer of one use case: a bounded Caffeine cache of completed values, each stored with the TTL in force
- * when it was computed ({@link Policy.VarExpiration#put}), so a TTL changed at run time applies to new entries
- * without rebuilding the cache; beside it, the computations under way.
+ * The LOCAL layer of one use case: a bounded Caffeine cache of completed values that expire a TTL after they were
+ * stored; beside it, the computations under way.
+ * <p>
+ * The TTL is the use case's, one for all its entries: a fill with another TTL than the layer's (an override, a
+ * {@code GCacheConfigProvider}) sets it for every entry, counted from each one's fill. So shortening a TTL at run time
+ * ages out the entries already held, as someone turning the dial expects. A TTL per entry ({@code expireAfter}) would
+ * cost every hit ~30 ns on top of Caffeine's own ~30: Caffeine then records each read for its timer wheel, where
+ * a cache with a fixed expiry skips that until it is half full (measured, {@code benchmarks/}, row 4b).
  * <p>
  * Single flight (R11): a miss claims its key in the in-flight map before computing, so concurrent misses of the
  * same key wait for that one computation instead of running the method again; the computing caller
@@ -32,14 +37,16 @@ import com.github.benmanes.caffeine.cache.Ticker;
 public final class LocalLayer {
 
     private final Cache<String, LocalEntry> cache;
-    /** Puts with a per-entry TTL. */
-    private final Policy.VarExpiration<String, LocalEntry> ttl;
+    /** The layer's TTL, set by fills. */
+    private final Policy.FixedExpiration<String, LocalEntry> ttl;
     private final ConcurrentHashMap<String, CompletableFuture<LocalEntry>> inFlight = new ConcurrentHashMap<>();
     /**
      * Keys are local keys ({@code KeyBuilder#localKey}): the escaped id, then the arguments if any. Without arguments
      * the key is the entity id, so an invalidation removes it directly.
      */
     private final boolean keyIsId;
+    /** Until the first fill sets the use case's TTL; nothing is stored before it. */
+    private static final Duration INITIAL_TTL = Duration.ofHours(1);
 
     /**
      * @param keyIsId whether keys are the escaped id alone (a use case without key arguments)
@@ -57,9 +64,9 @@ public final class LocalLayer {
                 // on small machines, and the bound was exceeded three-fold. The cost is amortised and small.
                 .executor(Runnable::run)
                 .maximumSize(maximumSize)
-                .expireAfter(new PerEntryTtl())
+                .expireAfterWrite(INITIAL_TTL)
                 .build();
-        this.ttl = cache.policy().expireVariably().orElseThrow();
+        this.ttl = cache.policy().expireAfterWrite().orElseThrow();
     }
 
     /**
@@ -105,10 +112,16 @@ public final class LocalLayer {
     }
 
     /**
-     * Stores the claimed computation's entry for {@code ttlNanos}, ends the claim and hands the entry to its waiters.
+     * Stores the claimed computation's entry, ends the claim and hands the entry to its waiters. {@code ttlNanos}, the
+     * TTL this call decided, becomes the layer's TTL if it is another: for every entry, from its fill.
      */
     public void fill(String key, CompletableFuture<LocalEntry> claim, LocalEntry entry, long ttlNanos) {
-        ttl.put(key, entry, ttlNanos, TimeUnit.NANOSECONDS);
+        if (ttl.getExpiresAfter(TimeUnit.NANOSECONDS) != ttlNanos) {
+            ttl.setExpiresAfter(ttlNanos, TimeUnit.NANOSECONDS); // rare: the TTL changed at run time
+        }
+        // Caffeine keeps the write time of an entry replaced within a second of its write when the TTL is over a second
+        // (a tolerance that spares its write buffer): such a refill, rare, expires up to a second early, never late.
+        cache.put(key, entry);
         inFlight.remove(key, claim);
         claim.complete(entry);
     }
@@ -138,7 +151,8 @@ public final class LocalLayer {
      * for early refresh only (R21).
      */
     public long expiresInNanos(String key) {
-        return ttl.getExpiresAfter(key, TimeUnit.NANOSECONDS).orElse(-1);
+        long age = ttl.ageOf(key, TimeUnit.NANOSECONDS).orElse(-1);
+        return age < 0 ? -1 : Math.max(0, ttl.getExpiresAfter(TimeUnit.NANOSECONDS) - age);
     }
 
     /** Drops every entry, and ends the claims of computations under way (callers from now on compute afresh). */
@@ -154,26 +168,5 @@ public final class LocalLayer {
     /** Runs pending maintenance now (expired entries leave the cache), for tests. */
     void cleanUp() {
         cache.cleanUp();
-    }
-
-    /**
-     * Every entry is stored through {@link Policy.VarExpiration#put} with its own TTL, which overrides these; an entry
-     * stored any other way (none is) would keep the TTL it had, or expire at once.
-     */
-    private static final class PerEntryTtl implements Expiry<String, LocalEntry> {
-        @Override
-        public long expireAfterCreate(String key, LocalEntry value, long currentTime) {
-            return 0;
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, LocalEntry value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
-
-        @Override
-        public long expireAfterRead(String key, LocalEntry value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

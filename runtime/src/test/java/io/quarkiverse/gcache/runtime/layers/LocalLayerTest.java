@@ -425,14 +425,15 @@ class LocalLayerTest {
         assertThat(small.keys()).isEmpty();
     }
 
-    /** Each entry keeps the TTL in force when it was computed. */
+    /** Entries expire the layer's TTL after their own fill. */
     @Test
-    void entriesExpireAfterTheirOwnTtl() {
-        put(users, ID_1, new LocalEntry("short", 0), SECOND);
-        put(users, ID_12, new LocalEntry("long", 0), 10 * SECOND);
-        put(posts, POSTS_1, new LocalEntry("short", 0), SECOND);
-        put(posts, POSTS_1_2, new LocalEntry("long", 0), 10 * SECOND);
-        now.addAndGet(SECOND - 1);
+    void entriesExpireTheTtlAfterTheirFill() {
+        put(users, ID_1, entry("first"), SECOND);
+        put(posts, POSTS_1, entry("first"), SECOND);
+        now.addAndGet(SECOND / 2);
+        put(users, ID_12, entry("second"), SECOND);
+        put(posts, POSTS_1_2, entry("second"), SECOND);
+        now.addAndGet(SECOND / 2 - 1);
         assertThat(users.get(ID_1)).isNotNull();
         assertThat(posts.get(POSTS_1)).isNotNull();
         now.addAndGet(1);
@@ -440,9 +441,26 @@ class LocalLayerTest {
         assertThat(users.get(ID_12)).isNotNull();
         assertThat(posts.get(POSTS_1)).isNull();
         assertThat(posts.get(POSTS_1_2)).isNotNull();
-        now.addAndGet(9 * SECOND);
+        now.addAndGet(SECOND / 2);
         assertThat(users.get(ID_12)).isNull();
         assertThat(posts.get(POSTS_1_2)).isNull();
+    }
+
+    /**
+     * A TTL changed at run time (an override, a provider) applies to the entries already held, from their fill:
+     * shortening it ages them out, lengthening it keeps them longer.
+     */
+    @Test
+    void aChangedTtlAppliesToTheEntriesHeld() {
+        put(users, ID_1, entry("under 10 s"), 10 * SECOND);
+        now.addAndGet(2 * SECOND);
+        put(users, ID_12, entry("under 1 s"), SECOND);
+        assertThat(users.get(ID_1)).as("2 s old, over the new TTL").isNull();
+        assertThat(users.get(ID_12)).isNotNull();
+        put(users, ID_1, entry("under 1 min"), 60 * SECOND);
+        now.addAndGet(30 * SECOND);
+        assertThat(users.get(ID_12)).as("filled under 1 s, kept under 1 min").isNotNull();
+        assertThat(users.get(ID_1).value()).isEqualTo("under 1 min");
     }
 
     @Test
@@ -453,10 +471,10 @@ class LocalLayerTest {
         now.addAndGet(SECOND / 2);
         assertThat(users.get(ID_1)).as("read at half-life, still expires on time").isNull();
 
-        put(posts, POSTS_1, new LocalEntry("b", 0), SECOND);
-        now.addAndGet(SECOND / 2);
-        put(posts, POSTS_1, new LocalEntry("c", 0), 2 * SECOND); // the TTL changed at run time
-        now.addAndGet(2 * SECOND - 1);
+        put(posts, POSTS_1, new LocalEntry("b", 0), 3 * SECOND);
+        now.addAndGet(2 * SECOND);
+        put(posts, POSTS_1, new LocalEntry("c", 0), 3 * SECOND); // an early refresh replaces a live entry
+        now.addAndGet(3 * SECOND - 1);
         assertThat(posts.get(POSTS_1).value()).isEqualTo("c");
         now.addAndGet(1);
         assertThat(posts.get(POSTS_1)).isNull();
@@ -475,9 +493,10 @@ class LocalLayerTest {
 
     @Test
     void anExpiredEntryOfAnIdOnlyLayerIsNotCounted() {
-        put(users, ID_1, new LocalEntry("a", 0), SECOND);
+        put(users, ID_1, new LocalEntry("a", 0), 10 * SECOND);
+        now.addAndGet(5 * SECOND);
         put(users, ID_12, new LocalEntry("b", 0), 10 * SECOND);
-        now.addAndGet(SECOND);
+        now.addAndGet(5 * SECOND);
         users.cleanUp();
         assertThat(users.keys()).containsExactly(ID_12);
         assertThat(users.invalidateEntity(ID_1)).isZero();
