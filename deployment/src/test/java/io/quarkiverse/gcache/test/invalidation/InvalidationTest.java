@@ -26,6 +26,8 @@ import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.GCacheKey;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.metrics.MissReason;
+import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkus.test.QuarkusUnitTest;
@@ -95,6 +97,44 @@ class InvalidationTest {
         assertThat((Long) REDIS.call("PTTL", "{urn:user_id:1}#watermark")).isGreaterThan(Duration.ofMinutes(9).toMillis());
         assertThat(runtime.invalidator().stats().count("user_id", CacheLayer.LOCAL)).isPositive();
         assertThat(runtime.invalidator().stats().count("user_id", CacheLayer.REMOTE)).isPositive();
+    }
+
+    String readPage(String id, int page) {
+        try (GCache.Scope scope = gcache.enable()) {
+            return profiles.page(id, page);
+        }
+    }
+
+    /**
+     * R6 with key arguments: LOCAL keeps no index of an entity's keys, the invalidation log makes every one of them
+     * stale, and each is replaced on its next read. An id that extends the invalidated one is another entity.
+     */
+    @Test
+    void anInvalidationReachesEveryKeyOfTheEntityInAUseCaseWithArguments() {
+        profiles.source.put("5", "old");
+        profiles.source.put("55", "other");
+        for (int page = 1; page <= 3; page++) {
+            readPage("5", page);
+        }
+        readPage("55", 1);
+        int reads = profiles.reads.get();
+        assertThat(readPage("5", 2)).isEqualTo("old#2");
+        assertThat(profiles.reads.get()).as("cached").isEqualTo(reads);
+
+        profiles.source.put("5", "new");
+        profiles.source.put("55", "changed, not invalidated");
+        gcache.invalidate("user_id", "5");
+
+        for (int page = 1; page <= 3; page++) {
+            assertThat(readPage("5", page)).isEqualTo("new#" + page);
+        }
+        assertThat(readPage("55", 1)).isEqualTo("other#1");
+        assertThat(profiles.reads.get()).isEqualTo(reads + 3);
+        for (int page = 1; page <= 3; page++) {
+            assertThat(readPage("5", page)).as("the stale entry was replaced").isEqualTo("new#" + page);
+        }
+        assertThat(profiles.reads.get()).isEqualTo(reads + 3);
+        assertThat(runtime.useCase("ProfilePage").stats().misses(StatLayer.LOCAL, MissReason.STALE)).isEqualTo(3);
     }
 
     @Test

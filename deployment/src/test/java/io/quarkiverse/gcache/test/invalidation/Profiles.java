@@ -50,6 +50,13 @@ public class Profiles {
         return source.get(id);
     }
 
+    /** A use case with a key argument: an entity has a LOCAL entry per page. */
+    @GCached(keyType = "user_id", id = "id", useCase = "ProfilePage", localTtl = "5m", localRamp = 100)
+    public String page(String id, int page) {
+        reads.incrementAndGet();
+        return source.get(id) + "#" + page;
+    }
+
     @GCacheInvalidate(keyType = "user_id", id = "update.userId")
     public void update(Update update) {
         if (update.name() == null) {
