@@ -92,7 +92,7 @@ public class BenchMain implements QuarkusApplication {
         }
         Map<String, Report.Measured> results = new LinkedHashMap<>();
         Map<String, long[]> commandStats = new TreeMap<>();
-        for (String benchmark : select(only, LocalHits.class, InterceptorOverhead.class, RemoteHits.class)) {
+        for (String benchmark : select(only, LocalHits.class, InterceptorOverhead.class, RemoteHits.class, Parts.class)) {
             runChild(quick, benchmark, results, commandStats);
         }
         String server = redis(Request.cmd(Command.INFO).arg("server"));
@@ -160,7 +160,8 @@ public class BenchMain implements QuarkusApplication {
     /** A benchmark JVM: runs what {@code only} selects, in this JVM, and writes its results to {@code part}. */
     private int child(boolean quick, Pattern only, Path part) throws Exception {
         List<String> lines = new ArrayList<>();
-        Collection<RunResult> results = new ArrayList<>(jmh(quick, only, LocalHits.class, InterceptorOverhead.class));
+        Collection<RunResult> results = new ArrayList<>(
+                jmh(quick, only, LocalHits.class, InterceptorOverhead.class, Parts.class));
         // Redis CPU is read from its per-command statistics, counted over the REMOTE rows only.
         redis(Request.cmd(Command.CONFIG).arg("RESETSTAT"));
         Collection<RunResult> remote = jmh(quick, only, RemoteHits.class);

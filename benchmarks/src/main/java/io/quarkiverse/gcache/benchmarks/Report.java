@@ -35,7 +35,12 @@ final class Report {
             new Row("5c plain method, no interceptor", "InterceptorOverhead.plainMethod", null),
             new Row("6a REMOTE hit, `@GCached` (LOCAL ramp 0)", "RemoteHits.gcachedRemoteHit", "RemoteHits.rawGetJson"),
             new Row("6b raw GET + JSON decode, same Redis client (anchor)", "RemoteHits.rawGetJson", null),
-            new Row("6c raw MGET of 2 keys + JSON decode", "RemoteHits.rawMget2Json", "RemoteHits.rawGetJson"));
+            new Row("6c raw MGET of 2 keys + JSON decode", "RemoteHits.rawMget2Json", "RemoteHits.rawGetJson"),
+            new Row("7a part: `EnableScopes.isEnabled()` outside a scope", "Parts.isEnabled", null),
+            new Row("7b part: a `ThreadLocal.get()`", "Parts.threadLocal", null),
+            new Row("7c part: `Vertx.currentContext()`", "Parts.vertxContext", null),
+            new Row("7d part: `LongAdder.increment()`, one thread", "Parts.adder", null),
+            new Row("7e part: `System.nanoTime()`", "Parts.nanoTime", null));
 
     private Report() {
     }

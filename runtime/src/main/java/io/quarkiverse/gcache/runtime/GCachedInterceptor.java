@@ -9,8 +9,6 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
-import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
-import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 
 /**
@@ -38,7 +36,7 @@ public class GCachedInterceptor {
      * bean and passes the same {@code Method} instance on every call, so for a bean with one cached method (the
      * common case) finding the use case is an identity comparison. Set once: other methods use {@link #byMethod}.
      */
-    private volatile MethodUseCase first;
+    private MethodUseCase first; // racy publication is safe: the record's fields are final
 
     private record MethodUseCase(Method method, UseCase useCase) {
     }
@@ -47,24 +45,31 @@ public class GCachedInterceptor {
     Object intercept(InvocationContext ctx) throws Exception {
         Method method = ctx.getMethod();
         MethodUseCase f = first;
-        UseCase useCase = f != null && f.method() == method ? f.useCase() : byMethod.get(method);
+        UseCase useCase = f != null && f.method() == method ? f.useCase() : find(ctx, method);
+        if (!EnableScopes.isEnabled() || useCase == null) {
+            if (useCase != null) {
+                useCase.outsideScope();
+            }
+            return ctx.proceed();
+        }
+        return useCase.kind() == MethodKind.SYNC ? runtime.readThrough().sync(useCase, ctx)
+                : runtime.readThrough().reactive(useCase, ctx);
+    }
+
+    /** The use case of a method other than the first, or of the first call: off the common path. */
+    private UseCase find(InvocationContext ctx, Method method) {
+        UseCase useCase = byMethod.get(method);
         if (useCase == null) {
             GCachedBinding binding = ctx.getInterceptorBinding(GCachedBinding.class);
             useCase = binding == null ? null : runtime.useCase(binding.useCase());
             if (useCase == null) {
-                return ctx.proceed();
+                return null;
             }
             byMethod.putIfAbsent(method, useCase);
             if (first == null) {
                 first = new MethodUseCase(method, useCase);
             }
         }
-        if (!EnableScopes.isEnabled()) {
-            useCase.disabled(StatLayer.GLOBAL, DisabledReason.CONTEXT);
-            useCase.served(null);
-            return ctx.proceed();
-        }
-        return useCase.kind() == MethodKind.SYNC ? runtime.readThrough().sync(useCase, ctx)
-                : runtime.readThrough().reactive(useCase, ctx);
+        return useCase;
     }
 }

@@ -204,6 +204,13 @@ public final class UseCase {
         this.meters = meters;
     }
 
+    /** A call outside any enable scope: counted, the method runs (R1). */
+    void outsideScope() {
+        stats.disabled(StatLayer.GLOBAL, DisabledReason.CONTEXT);
+        tracing.disabled(name, StatLayer.GLOBAL, DisabledReason.CONTEXT);
+        tracing.served(name, null);
+    }
+
     /** On the current span: the call was answered by {@code layer}, or by the method when {@code null} (R16). */
     void served(StatLayer layer) {
         tracing.served(name, layer);
