@@ -46,6 +46,9 @@ public final class UseCase {
     private final java.util.concurrent.atomic.LongAdder methodTotalNanos = new java.util.concurrent.atomic.LongAdder();
     private final UseCaseShadow shadow;
     private final UseCaseStats stats = new UseCaseStats();
+    /** {@code disabled{GLOBAL,context}}, the one counter of a call outside any enable scope, held directly. */
+    private final java.util.concurrent.atomic.LongAdder outsideScope = stats.disabledCounter(StatLayer.GLOBAL,
+            DisabledReason.CONTEXT);
     private volatile UseCaseMeters meters = UseCaseMeters.NOOP;
     /** Final: without OpenTelemetry a traced call costs a field read and an empty, inlined call. */
     private final Tracing tracing;
@@ -206,7 +209,7 @@ public final class UseCase {
 
     /** A call outside any enable scope: counted, the method runs (R1). */
     void outsideScope() {
-        stats.disabled(StatLayer.GLOBAL, DisabledReason.CONTEXT);
+        outsideScope.increment();
         tracing.disabled(name, StatLayer.GLOBAL, DisabledReason.CONTEXT);
         tracing.served(name, null);
     }

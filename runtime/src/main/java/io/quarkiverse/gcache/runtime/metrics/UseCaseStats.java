@@ -58,6 +58,11 @@ public final class UseCaseStats {
         disabled[layer.ordinal() * REASONS + reason.ordinal()].increment();
     }
 
+    /** The counter behind {@link #disabled}, for a hot call site that counts one reason only. */
+    public LongAdder disabledCounter(StatLayer layer, DisabledReason reason) {
+        return disabled[layer.ordinal() * REASONS + reason.ordinal()];
+    }
+
     public long requests(StatLayer layer) {
         return requests[layer.ordinal()].sum();
     }
