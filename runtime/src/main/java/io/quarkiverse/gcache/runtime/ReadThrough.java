@@ -619,7 +619,9 @@ final class ReadThrough {
         if (claim == null) {
             return;
         }
-        invalidations.retention(localTtl); // an overridden TTL may be longer than any configured one (R6a)
+        // Before the fill: an overridden TTL may be longer than any configured one, and the fill extends the entries
+        // already held to it, so invalidation records must from now on outlive it (R6a; no index finds those entries).
+        invalidations.retention(localTtl);
         LocalEntry entry = new LocalEntry(value, start);
         if (isStale(uc, key, entry)) {
             uc.localLayer().release(key, claim);
