@@ -201,10 +201,20 @@ final class ReadThrough {
             waited = awaitOther(other);
         }
         if (waited == null) {
-            // R11a: the other caller's computation took too long; do not wait for it any more
+            // R11a: the other caller's computation took too long; do not wait for it any more. This caller takes the
+            // key over, so that its value fills LOCAL and later callers wait for it, not for the late one.
             uc.stats().miss(StatLayer.LOCAL, MissReason.ABSENT);
             uc.disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
-            return syncLoad(uc, ctx, key, null, 0, t0);
+            if (!local.takeOver(key, other, claim)) {
+                return syncLoad(uc, ctx, key, null, 0, t0);
+            }
+            try {
+                return syncLoad(uc, ctx, key, claim, localTtl, t0);
+            } catch (Throwable t) {
+                local.release(key, claim);
+                claim.completeExceptionally(t);
+                throw t;
+            }
         }
         if (isStale(uc, key, waited)) {
             // it began before an invalidation (or a resync) this caller came after (R6a, R8a): compute afresh
@@ -404,13 +414,19 @@ final class ReadThrough {
         }
         // R11a: another caller computes; wait for it at most local.wait-timeout, then compute here. The timeout fires
         // on a timer thread: hop back to the caller's context before running the method (R12).
-        Uni<LocalEntry> waited = onCallerContext(Uni.createFrom().completionStage(entry.copy())
+        CompletableFuture<LocalEntry> other = entry;
+        Uni<LocalEntry> waited = onCallerContext(Uni.createFrom().completionStage(other.copy())
                 .ifNoItem().after(waitTimeout).fail());
         return waited.onItemOrFailure().transformToUni((e, failure) -> {
             if (failure instanceof io.smallrye.mutiny.TimeoutException) {
                 uc.stats().miss(StatLayer.LOCAL, MissReason.ABSENT);
                 uc.disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
-                return timedLoad(uc, ctx, key);
+                CompletableFuture<LocalEntry> takeOver = new CompletableFuture<>();
+                if (!local.takeOver(key, other, takeOver)) {
+                    return timedLoad(uc, ctx, key);
+                }
+                loadInto(uc, ctx, key, takeOver, localTtl); // as the sync path: later callers wait for this load
+                return onCallerContext(Uni.createFrom().completionStage(takeOver.copy()).map(LocalEntry::value));
             }
             if (failure != null) {
                 return Uni.createFrom().failure(failure); // the method's own exception, as the leader got it (R9)
@@ -425,11 +441,6 @@ final class ReadThrough {
         });
     }
 
-    /**
-     * Loads on a subscription of its own and completes {@code claim} with the result, whatever happens: the claim is
-     * filled, or released and failed (the obligation of {@link LocalLayer#claim}), also when building the load or
-     * filling LOCAL throws.
-     */
     /**
      * A reactive early refresh of a LOCAL entry (R21) as a {@code Uni} for {@link Detached}: it completes {@code claim}
      * whatever happens (filled, or released and failed, also on cancellation), like {@link #loadInto}.
@@ -455,6 +466,11 @@ final class ReadThrough {
         });
     }
 
+    /**
+     * Loads on a subscription of its own and completes {@code claim} with the result, whatever happens: the claim is
+     * filled, or released and failed (the obligation of {@link LocalLayer#claim}), also when building the load or
+     * filling LOCAL throws.
+     */
     private void loadInto(UseCase uc, InvocationContext ctx, String key, CompletableFuture<LocalEntry> claim,
             long localTtl) {
         long start = System.nanoTime();

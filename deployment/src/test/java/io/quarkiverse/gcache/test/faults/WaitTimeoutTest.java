@@ -23,7 +23,8 @@ import io.quarkus.test.QuarkusUnitTest;
 
 /**
  * Single flight never strands a caller (reference rule R11a): a caller waiting on another caller's computation that
- * hangs gives up after {@code local.wait-timeout} and runs the method itself.
+ * hangs gives up after {@code local.wait-timeout}, runs the method itself and takes the key over, so LOCAL holds its
+ * value and later callers neither wait for the hung computation nor compute.
  */
 class WaitTimeoutTest {
 
@@ -72,6 +73,18 @@ class WaitTimeoutTest {
         assertThat(waited).isGreaterThanOrEqualTo(300);
         assertThat(runtime.useCase("WaitSync").stats().disabledCount(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT))
                 .isEqualTo(waits + 1);
+        // the waiter took the key over: its value is in LOCAL, and the next caller neither waits nor computes
+        String third = enabled(() -> {
+            try {
+                return waiters.sync("a");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(third).isEqualTo("v-a");
+        assertThat(waiters.calls).as("a hit, while the first computation still hangs").hasValue(2);
+        assertThat(runtime.useCase("WaitSync").stats().disabledCount(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT))
+                .isEqualTo(waits + 1);
         waiters.release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("v-a");
         System.out.printf("GCACHE wait timeout: the second caller waited %d ms (wait-timeout 300 ms)%n", waited);
@@ -85,6 +98,10 @@ class WaitTimeoutTest {
         String second = enabled(() -> uni("b")).await().atMost(Duration.ofSeconds(5));
         assertThat(second).isEqualTo("v-b");
         assertThat(waiters.calls).hasValue(2);
+        assertThat(runtime.useCase("WaitUni").stats().disabledCount(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT))
+                .isEqualTo(waits + 1);
+        assertThat(enabled(() -> uni("b")).await().atMost(Duration.ofSeconds(5))).isEqualTo("v-b");
+        assertThat(waiters.calls).as("a hit, while the first computation still hangs").hasValue(2);
         assertThat(runtime.useCase("WaitUni").stats().disabledCount(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT))
                 .isEqualTo(waits + 1);
         waiters.release.countDown();

@@ -102,9 +102,9 @@ public final class LocalLayer {
      * <b>Caller obligation:</b> a caller whose claim was installed (this method returned {@code null}) must end it on
      * every path, including exceptions: either {@link #fill} it, or {@link #release} it and then complete
      * {@code claim} itself, normally or exceptionally, since {@code release} does not complete it and its waiters
-     * are waiting on it. A claim that is never ended strands its key: later misses find it and wait (until
-     * {@code local.wait-timeout}, R11a), then compute without filling LOCAL, until the entity is invalidated or LOCAL
-     * is cleared. {@link #invalidateEntity} and {@link #clear} end claims but complete none: their waiters still
+     * are waiting on it. A claim that is never ended (a computation that hangs) holds its key until the first caller
+     * that waited {@code local.wait-timeout} for it {@linkplain #takeOver takes it over} (R11a). {@link #invalidateEntity} and
+     * {@link #clear} end claims but complete none: their waiters still
      * depend on the caller that claimed.
      */
     public CompletableFuture<LocalEntry> claim(String key, CompletableFuture<LocalEntry> claim) {
@@ -124,6 +124,17 @@ public final class LocalLayer {
         cache.put(key, entry);
         inFlight.remove(key, claim);
         claim.complete(entry);
+    }
+
+    /**
+     * Replaces the claim {@code late}, whose computation outlived a waiter's {@code local.wait-timeout} (R11a), with
+     * {@code claim}: the caller now computes, with the obligation of {@link #claim}, and later callers wait for it. The
+     * late computation still completes its own future for the callers already waiting on it, and may still fill the key
+     * (its value is as valid as the new one unless an invalidation came after its start, which its fill checks).
+     * Returns whether {@code late} was still the key's claim.
+     */
+    public boolean takeOver(String key, CompletableFuture<LocalEntry> late, CompletableFuture<LocalEntry> claim) {
+        return inFlight.replace(key, late, claim);
     }
 
     /** Ends a claim without storing anything (the computation failed, or its value must not be kept). */
