@@ -127,7 +127,7 @@ public class GCacheRuntime {
                 LOG.warnf("GCache starts without runtime overrides: %s", e.getMessage());
             }
             subscriber = new InvalidationSubscriber(remote.client(), vertx, invalidator, control.channel(),
-                    () -> control.reload().subscribe().with(ok -> {
+                    () -> control.reloadAnnounced().subscribe().with(ok -> {
                     }, t -> {
                     }), config.remote().timeout(),
                     config.invalidation().watchWatermarks() ? invalidator.watermarkPattern() : null);

@@ -19,6 +19,8 @@ import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.GCacheControl.Source;
 import io.quarkiverse.gcache.GCached;
+import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.control.RuntimeControl;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkus.test.QuarkusUnitTest;
@@ -43,6 +45,8 @@ class ControlTest {
     GCache gcache;
     @Inject
     Bean bean;
+    @Inject
+    GCacheRuntime runtime;
 
     GCacheControl control() {
         return gcache.control();
@@ -120,6 +124,34 @@ class ControlTest {
         REDIS.call("PUBLISH", "gcache:control:urn", "Controlled#REMOTE");
         await().atMost(Duration.ofSeconds(1))
                 .until(() -> control().useCase("Controlled").remote().rampSource() == Source.NONE);
+    }
+
+    /**
+     * An announced override whose reload fails (here Redis answers WRONGTYPE) is not lost: the reload is retried until
+     * it loads, so a fleet-wide change such as a kill switch reaches this instance once Redis answers again.
+     */
+    @Test
+    void aReloadThatFailsIsRetriedUntilTheOverrideArrives() {
+        RuntimeControl runtimeControl = runtime.control();
+        long failures = runtimeControl.reloadFailures();
+        // the stored overrides plus the new one, aside until Redis answers again (an announcement of an earlier test's
+        // change may still be reloading: it must not see the new override either)
+        REDIS.call("DEL", HASH + ".aside");
+        if (Long.valueOf(1).equals(REDIS.call("EXISTS", HASH))) {
+            REDIS.call("COPY", HASH, HASH + ".aside");
+        }
+        REDIS.call("HSET", HASH + ".aside", "Controlled#REMOTE", "600000|30");
+        REDIS.call("SET", HASH, "not a hash");
+        try {
+            REDIS.call("PUBLISH", "gcache:control:urn", "Controlled#REMOTE");
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtimeControl.reloadFailures() > failures);
+            assertThat(control().useCase("Controlled").remote().rampSource()).as("not loaded yet").isEqualTo(Source.NONE);
+        } finally {
+            REDIS.call("DEL", HASH);
+            REDIS.call("RENAME", HASH + ".aside", HASH);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> control().useCase("Controlled").remote()
+                .equals(new GCacheControl.LayerInfo(Duration.ofMinutes(10), Source.OVERRIDE, 30, Source.OVERRIDE)));
     }
 
     @Test

@@ -40,6 +40,7 @@ public final class RuntimeControl implements GCacheControl {
     private final String channel;
     /** Bumped by every local change; a reload that raced one is dropped (the change's own announcement reloads). */
     private final AtomicLong generation = new AtomicLong();
+    private final AtomicLong reloadFailures = new AtomicLong();
 
     public RuntimeControl(Map<String, UseCase> useCases, RemoteLayer remote, String prefix) {
         this.useCases = useCases;
@@ -107,6 +108,20 @@ public final class RuntimeControl implements GCacheControl {
         publish(useCase + "#" + SHADOW, ramp == null ? null : "|" + ramp);
     }
 
+    /**
+     * {@link #reload()} for an announcement or a resync, retried with back-off (0.2 s doubling to 5 s, 8 times, about
+     * 25 s) when it fails: the announcement is not repeated, and an override that never loads would leave this
+     * instance out of a fleet-wide change, a kill switch included, until the next one.
+     */
+    public Uni<Void> reloadAnnounced() {
+        return reload().onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8);
+    }
+
+    /** Reloads that failed since startup (each attempt of a retried one counts). */
+    public long reloadFailures() {
+        return reloadFailures.get();
+    }
+
     /** Loads every override from Redis (startup, announcements, after a subscription gap). */
     public Uni<Void> reload() {
         if (remote == null) {
@@ -122,7 +137,10 @@ public final class RuntimeControl implements GCacheControl {
                 }
             }
         }).replaceWithVoid()
-                .onFailure().invoke(t -> LOG.warnf("GCache could not load runtime overrides from Redis: %s", t));
+                .onFailure().invoke(t -> {
+                    reloadFailures.incrementAndGet();
+                    LOG.warnf("GCache could not load runtime overrides from Redis: %s", t);
+                });
     }
 
     private void apply(Map<String, String> stored) {
