@@ -174,6 +174,20 @@ public final class UseCase {
         return serializer;
     }
 
+    /**
+     * Applies a runtime override (R3). A LOCAL TTL made shorter also applies at once to the entries held; a longer one
+     * waits for the next fill, which first extends the invalidation log's retention to it (R6a: the log must outlive
+     * every entry, and a use case with key arguments finds its invalidated entries only through it).
+     */
+    public void override(CacheLayer layer, java.time.Duration ttl, Integer ramp) {
+        LayerPolicy policy = policy(layer);
+        policy.override(ttl, ramp);
+        java.time.Duration known = policy.knownTtl();
+        if (layer == CacheLayer.LOCAL && known != null && !known.isZero() && !known.isNegative()) {
+            localLayer.shortenTtl(known.toNanos());
+        }
+    }
+
     public LayerPolicy policy(CacheLayer layer) {
         return layer == CacheLayer.LOCAL ? local : remote;
     }

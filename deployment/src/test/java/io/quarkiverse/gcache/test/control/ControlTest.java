@@ -127,6 +127,23 @@ class ControlTest {
     }
 
     /**
+     * Shortening a LOCAL TTL at run time ages out the entries already held, at once: the dial works on what is cached,
+     * not only on what comes next.
+     */
+    @Test
+    void aShorterLocalTtlAppliesToTheEntriesAlreadyHeld() {
+        call("held");
+        int calls = bean.calls.get();
+        assertThat(call("held")).isEqualTo("vheld");
+        assertThat(bean.calls).as("a hit under the configured minute").hasValue(calls);
+        control().override("Controlled", CacheLayer.LOCAL, Duration.ofMillis(300), null);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            call("held");
+            return bean.calls.get() > calls;
+        });
+    }
+
+    /**
      * An announced override whose reload fails (here Redis answers WRONGTYPE) is not lost: the reload is retried until
      * it loads, so a fleet-wide change such as a kill switch reaches this instance once Redis answers again.
      */

@@ -214,6 +214,15 @@ public final class LayerPolicy {
         return staticRamp;
     }
 
+    /**
+     * The TTL calls will use when known without asking anyone: the override, else the configured one when there is no
+     * provider (whose answer only calls see); {@code null} when unknown or unset.
+     */
+    public Duration knownTtl() {
+        Duration ttl = overrideTtl;
+        return ttl != null ? ttl : provider == null ? staticTtl : null;
+    }
+
     public synchronized void override(Duration ttl, Integer ramp) {
         this.overrideTtl = ttl;
         this.overrideRamp = ramp;

@@ -79,7 +79,7 @@ public final class RuntimeControl implements GCacheControl {
         }
         synchronized (this) { // see reload()
             generation.incrementAndGet();
-            uc.policy(layer).override(ttl, ramp);
+            uc.override(layer, ttl, ramp);
         }
         publish(useCase + "#" + layer, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|"
                 + (ramp == null ? "" : String.valueOf(ramp)));
@@ -90,7 +90,7 @@ public final class RuntimeControl implements GCacheControl {
         UseCase uc = known(useCase);
         synchronized (this) { // see reload()
             generation.incrementAndGet();
-            uc.policy(layer).override(null, null);
+            uc.override(layer, null, null);
         }
         publish(useCase + "#" + layer, null);
     }
@@ -148,14 +148,14 @@ public final class RuntimeControl implements GCacheControl {
             for (CacheLayer layer : CacheLayer.values()) {
                 String value = stored.get(uc.name() + "#" + layer);
                 if (value == null) {
-                    uc.policy(layer).override(null, null);
+                    uc.override(layer, null, null);
                     continue;
                 }
                 try {
                     String[] parts = value.split("\\|", -1);
                     Duration ttl = parts[0].isEmpty() ? null : Duration.ofMillis(Long.parseLong(parts[0]));
                     Integer ramp = parts.length < 2 || parts[1].isEmpty() ? null : Integer.valueOf(parts[1]);
-                    uc.policy(layer).override(ttl, ramp);
+                    uc.override(layer, ttl, ramp);
                 } catch (RuntimeException e) {
                     LOG.warnf("GCache ignored a malformed override %s#%s = %s", uc.name(), layer, value);
                 }

@@ -15,7 +15,8 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * stored; beside it, the computations under way.
  * <p>
  * The TTL is the use case's, one for all its entries: a fill with another TTL than the layer's (an override, a
- * {@code GCacheConfigProvider}) sets it for every entry, counted from each one's fill. So shortening a TTL at run time
+ * {@code GCacheConfigProvider}) sets it for every entry, counted from each one's fill; an override that shortens it
+ * sets it at once ({@link #shortenTtl}). So shortening a TTL at run time
  * ages out the entries already held, as someone turning the dial expects. A TTL per entry ({@code expireAfter}) would
  * cost every hit ~30 ns on top of Caffeine's own ~30: Caffeine then records each read for its timer wheel, where
  * a cache with a fixed expiry skips that until it is half full (measured, {@code benchmarks/}, row 4b).
@@ -135,6 +136,13 @@ public final class LocalLayer {
      */
     public boolean takeOver(String key, CompletableFuture<LocalEntry> late, CompletableFuture<LocalEntry> claim) {
         return inFlight.replace(key, late, claim);
+    }
+
+    /** Sets the layer's TTL to {@code ttlNanos} if that is shorter: for every entry held, from its fill. */
+    public void shortenTtl(long ttlNanos) {
+        if (ttlNanos < ttl.getExpiresAfter(TimeUnit.NANOSECONDS)) {
+            ttl.setExpiresAfter(ttlNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Ends a claim without storing anything (the computation failed, or its value must not be kept). */
