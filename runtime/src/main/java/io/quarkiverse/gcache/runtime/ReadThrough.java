@@ -193,19 +193,21 @@ final class ReadThrough {
             }
         }
         LocalEntry waited;
+        boolean late = false;
         if (other.isDone()) {
             waited = await(other);
         } else if (Context.isOnEventLoopThread()) {
             waited = null; // never block an event loop waiting for another caller (R12): compute here
         } else {
             waited = awaitOther(other);
+            late = waited == null;
         }
         if (waited == null) {
             // R11a: the other caller's computation took too long; do not wait for it any more. This caller takes the
             // key over, so that its value fills LOCAL and later callers wait for it, not for the late one.
             uc.stats().miss(StatLayer.LOCAL, MissReason.ABSENT);
             uc.disabled(StatLayer.LOCAL, DisabledReason.WAIT_TIMEOUT);
-            if (!local.takeOver(key, other, claim)) {
+            if (!late || !local.takeOver(key, other, claim)) { // an event loop did not wait: the other is not late
                 return syncLoad(uc, ctx, key, null, 0, t0);
             }
             try {
@@ -635,15 +637,19 @@ final class ReadThrough {
         if (claim == null) {
             return;
         }
-        // Before the fill: an overridden TTL may be longer than any configured one, and the fill extends the entries
-        // already held to it, so invalidation records must from now on outlive it (R6a; no index finds those entries).
-        invalidations.retention(localTtl);
+        // The layer's TTL is the use case's TTL now, not the one this call decided when it began: a fill that began
+        // before an override must not undo it. Before the fill: a TTL may be longer than any configured one, and the
+        // fill extends the entries already held to it, so invalidation records must from now on outlive it (R6a; no
+        // index finds those entries).
+        java.time.Duration now = uc.policy(CacheLayer.LOCAL).knownTtl();
+        long layerTtl = now != null && !now.isZero() && !now.isNegative() ? now.toNanos() : localTtl;
+        invalidations.retention(Math.max(localTtl, layerTtl));
         LocalEntry entry = new LocalEntry(value, start);
-        if (isStale(uc, key, entry)) {
+        if (isStale(uc, key, entry) || invalidations.outlived(start)) {
             uc.localLayer().release(key, claim);
             claim.complete(entry);
         } else {
-            uc.localLayer().fill(key, claim, entry, localTtl);
+            uc.localLayer().fill(key, claim, entry, layerTtl);
         }
     }
 

@@ -114,7 +114,10 @@ public final class RuntimeControl implements GCacheControl {
      * instance out of a fleet-wide change, a kill switch included, until the next one.
      */
     public Uni<Void> reloadAnnounced() {
-        return reload().onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8);
+        // deferred: each attempt reads the generation afresh, or a local change during the retries would make every
+        // later attempt skip applying what it read
+        return Uni.createFrom().deferred(this::reload).onFailure().retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8);
     }
 
     /** Reloads that failed since startup (each attempt of a retried one counts). */

@@ -173,6 +173,14 @@ public final class InvalidationLog {
         }
     }
 
+    /**
+     * Whether a computation that began at {@code startNanos} ran longer than the log remembers invalidations: its
+     * entity may have been invalidated meanwhile and forgotten since, so its value must not be kept (R6a).
+     */
+    public boolean outlived(long startNanos) {
+        return clock.getAsLong() - startNanos >= retentionNanos;
+    }
+
     /** Entries currently remembered one by one. */
     public int size() {
         int size = 0;

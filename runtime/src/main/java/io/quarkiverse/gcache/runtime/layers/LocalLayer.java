@@ -114,17 +114,37 @@ public final class LocalLayer {
 
     /**
      * Stores the claimed computation's entry, ends the claim and hands the entry to its waiters. {@code ttlNanos}, the
-     * TTL this call decided, becomes the layer's TTL if it is another: for every entry, from its fill.
+     * use case's TTL now, becomes the layer's TTL if it is another: for every entry, from its fill. An entry already
+     * there stays if its computation began later (a computation that was taken over and ended late).
      */
     public void fill(String key, CompletableFuture<LocalEntry> claim, LocalEntry entry, long ttlNanos) {
-        if (ttl.getExpiresAfter(TimeUnit.NANOSECONDS) != ttlNanos) {
-            ttl.setExpiresAfter(ttlNanos, TimeUnit.NANOSECONDS); // rare: the TTL changed at run time
+        if (ttlNanos != ttl.getExpiresAfter(TimeUnit.NANOSECONDS)) {
+            setTtl(ttlNanos); // rare: the TTL changed at run time
         }
-        // Caffeine keeps the write time of an entry replaced within a second of its write when the TTL is over a second
-        // (a tolerance that spares its write buffer): such a refill, rare, expires up to a second early, never late.
-        cache.put(key, entry);
+        cache.asMap().merge(key, entry, LocalLayer::later);
         inFlight.remove(key, claim);
         claim.complete(entry);
+    }
+
+    private static LocalEntry later(LocalEntry held, LocalEntry filled) {
+        return filled.startNanos() - held.startNanos() >= 0 ? filled : held;
+    }
+
+    /**
+     * A longer TTL first drops the entries the current one has expired: Caffeine removes expired entries lazily, and
+     * one left over would come back to life under the longer TTL, older than any TTL ever allowed and possibly past
+     * the invalidation log's memory of its entity (R6a). O(entries), once per increase.
+     */
+    private synchronized void setTtl(long ttlNanos) {
+        long current = ttl.getExpiresAfter(TimeUnit.NANOSECONDS);
+        if (ttlNanos > current) {
+            for (String key : cache.asMap().keySet()) {
+                if (ttl.ageOf(key, TimeUnit.NANOSECONDS).orElse(0) >= current) {
+                    cache.asMap().remove(key);
+                }
+            }
+        }
+        ttl.setExpiresAfter(ttlNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -141,7 +161,7 @@ public final class LocalLayer {
     /** Sets the layer's TTL to {@code ttlNanos} if that is shorter: for every entry held, from its fill. */
     public void shortenTtl(long ttlNanos) {
         if (ttlNanos < ttl.getExpiresAfter(TimeUnit.NANOSECONDS)) {
-            ttl.setExpiresAfter(ttlNanos, TimeUnit.NANOSECONDS);
+            setTtl(ttlNanos);
         }
     }
 

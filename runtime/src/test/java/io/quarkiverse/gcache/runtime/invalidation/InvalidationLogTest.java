@@ -46,6 +46,16 @@ class InvalidationLogTest {
         return log.isStale(e.entry(), e.key(), tracked, entities);
     }
 
+    /** A computation longer than the log's memory cannot be judged: its value is not kept. */
+    @Test
+    void aComputationThatOutlivedTheLogIsNotKept() {
+        long start = now.get();
+        advance(RETENTION - 1);
+        assertThat(log.outlived(start)).isFalse();
+        advance(1);
+        assertThat(log.outlived(start)).isTrue();
+    }
+
     /**
      * A use case with key arguments keeps no index of an entity's keys: the log finds the entity at the start of the
      * key, up to its first {@code ?} (an escaped id has none), without copying it.

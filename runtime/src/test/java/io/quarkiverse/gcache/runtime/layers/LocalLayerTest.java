@@ -480,6 +480,32 @@ class LocalLayerTest {
         assertThat(posts.get(POSTS_1)).isNull();
     }
 
+    /**
+     * Caffeine removes expired entries lazily: a longer TTL must not bring one back (it could be older than any TTL
+     * allowed, and past the invalidation log's memory of its entity).
+     */
+    @Test
+    void aLongerTtlDoesNotBringBackExpiredEntries() {
+        put(users, ID_1, entry("expired"), SECOND);
+        put(posts, POSTS_1, entry("expired"), SECOND);
+        now.addAndGet(2 * SECOND);
+        put(users, ID_12, entry("under 1 min"), 60 * SECOND);
+        put(posts, POSTS_12, entry("under 1 min"), 60 * SECOND);
+        assertThat(users.get(ID_1)).isNull();
+        assertThat(posts.get(POSTS_1)).isNull();
+        assertThat(users.keys()).containsExactly(ID_12);
+    }
+
+    /** A computation that was taken over and ends late does not replace the newer entry of the one that took over. */
+    @Test
+    void aLateFillKeepsANewerEntry() {
+        LocalEntry newer = put(users, ID_1, new LocalEntry("newer", 20));
+        put(users, ID_1, new LocalEntry("late", 10));
+        assertThat(users.get(ID_1)).isSameAs(newer);
+        LocalEntry refreshed = put(users, ID_1, new LocalEntry("refreshed", 30));
+        assertThat(users.get(ID_1)).isSameAs(refreshed);
+    }
+
     /** Early refresh (R21) reads the time an entry has left. */
     @Test
     void theTimeLeftOfAnEntry() {
