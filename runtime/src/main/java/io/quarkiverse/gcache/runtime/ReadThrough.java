@@ -158,13 +158,7 @@ final class ReadThrough {
                 }
                 // R21: this call recomputes the entry; every other caller keeps getting it meanwhile
                 uc.stats().miss(StatLayer.LOCAL, MissReason.EARLY_REFRESH);
-                try {
-                    return syncLoad(uc, ctx, key, refresh, localTtl, System.nanoTime());
-                } catch (Throwable t) {
-                    local.release(key, refresh);
-                    refresh.completeExceptionally(t);
-                    throw t;
-                }
+                return syncLoadClaimed(uc, ctx, key, refresh, localTtl, System.nanoTime());
             }
             local.remove(key, hit);
             reason = MissReason.STALE;
@@ -184,13 +178,7 @@ final class ReadThrough {
                 return late.value();
             }
             uc.stats().miss(StatLayer.LOCAL, reason);
-            try {
-                return syncLoad(uc, ctx, key, claim, localTtl, t0);
-            } catch (Throwable t) {
-                local.release(key, claim);
-                claim.completeExceptionally(t);
-                throw t;
-            }
+            return syncLoadClaimed(uc, ctx, key, claim, localTtl, t0);
         }
         LocalEntry waited;
         boolean late = false;
@@ -210,13 +198,7 @@ final class ReadThrough {
             if (!late || !local.takeOver(key, other, claim)) { // an event loop did not wait: the other is not late
                 return syncLoad(uc, ctx, key, null, 0, t0);
             }
-            try {
-                return syncLoad(uc, ctx, key, claim, localTtl, t0);
-            } catch (Throwable t) {
-                local.release(key, claim);
-                claim.completeExceptionally(t);
-                throw t;
-            }
+            return syncLoadClaimed(uc, ctx, key, claim, localTtl, t0);
         }
         if (isStale(uc, key, waited)) {
             // it began before an invalidation (or a resync) this caller came after (R6a, R8a): compute afresh
@@ -226,6 +208,21 @@ final class ReadThrough {
         uc.meters().get(System.nanoTime() - t0);
         uc.served(StatLayer.LOCAL);
         return waited.value();
+    }
+
+    /**
+     * {@link #syncLoad} for a caller whose {@code claim} is installed: ends it on every path (the obligation of
+     * {@link LocalLayer#claim}), released and failed when the load throws.
+     */
+    private Object syncLoadClaimed(UseCase uc, InvocationContext ctx, String key, CompletableFuture<LocalEntry> claim,
+            long localTtl, long start) throws Exception {
+        try {
+            return syncLoad(uc, ctx, key, claim, localTtl, start);
+        } catch (Throwable t) {
+            uc.localLayer().release(key, claim);
+            claim.completeExceptionally(t);
+            throw t;
+        }
     }
 
     /** REMOTE (if this call uses it), then the method; {@code start} is when the call began, which stamps LOCAL. */
