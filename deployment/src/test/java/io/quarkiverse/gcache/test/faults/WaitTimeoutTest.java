@@ -40,6 +40,8 @@ class WaitTimeoutTest {
     GCacheRuntime runtime;
     @Inject
     Waiters waiters;
+    @Inject
+    io.vertx.core.Vertx vertx;
 
     @BeforeEach
     void reset() {
@@ -88,6 +90,39 @@ class WaitTimeoutTest {
         waiters.release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("v-a");
         System.out.printf("GCACHE wait timeout: the second caller waited %d ms (wait-timeout 300 ms)%n", waited);
+    }
+
+    /**
+     * R12: a sync caller on an event loop never waits for another caller's computation. It computes, and since it did
+     * not wait out the other, it takes nothing over: its value does not fill LOCAL, the first computation's does.
+     */
+    @Test
+    void anEventLoopCallerComputesWithoutTakingTheKeyOver() throws Exception {
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> enabled(() -> sync("c")));
+        assertThat(waiters.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> onEventLoop = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> {
+            try {
+                onEventLoop.complete(enabled(() -> sync("c")));
+            } catch (Throwable t) {
+                onEventLoop.completeExceptionally(t);
+            }
+        });
+        assertThat(onEventLoop.get(5, TimeUnit.SECONDS)).isEqualTo("v-c");
+        assertThat(waiters.calls).hasValue(2);
+        assertThat(runtime.useCase("WaitSync").localKeys()).as("the event loop's value did not fill LOCAL")
+                .doesNotContain("{urn:w:c}#WaitSync");
+        waiters.release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("v-c");
+        assertThat(runtime.useCase("WaitSync").localKeys()).contains("{urn:w:c}#WaitSync");
+    }
+
+    private String sync(String id) {
+        try {
+            return waiters.sync(id);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
