@@ -92,7 +92,9 @@ public class BenchMain implements QuarkusApplication {
         }
         Map<String, Report.Measured> results = new LinkedHashMap<>();
         Map<String, long[]> commandStats = new TreeMap<>();
-        for (String benchmark : select(only, LocalHits.class, InterceptorOverhead.class, RemoteHits.class, Parts.class)) {
+        List<String> benchmarks = new ArrayList<>(select(only, IN_PROCESS));
+        benchmarks.addAll(select(only, RemoteHits.class));
+        for (String benchmark : benchmarks) {
             runChild(quick, benchmark, results, commandStats);
         }
         String server = redis(Request.cmd(Command.INFO).arg("server"));
@@ -122,6 +124,9 @@ public class BenchMain implements QuarkusApplication {
         }
         return selected;
     }
+
+    /** The benchmarks that need no Redis; the REMOTE ones ({@link RemoteHits}) run after them. */
+    private static final Class<?>[] IN_PROCESS = { LocalHits.class, InterceptorOverhead.class, Parts.class };
 
     /**
      * Runs one benchmark in a fresh JVM: this application again, with {@code --child}. In one JVM, the benchmarks that
@@ -160,11 +165,10 @@ public class BenchMain implements QuarkusApplication {
     /** A benchmark JVM: runs what {@code only} selects, in this JVM, and writes its results to {@code part}. */
     private int child(boolean quick, Pattern only, Path part) throws Exception {
         List<String> lines = new ArrayList<>();
-        Collection<RunResult> results = new ArrayList<>(
-                jmh(quick, only, LocalHits.class, InterceptorOverhead.class, Parts.class));
+        Collection<RunResult> results = new ArrayList<>(jmh(quick, select(only, IN_PROCESS)));
         // Redis CPU is read from its per-command statistics, counted over the REMOTE rows only.
         redis(Request.cmd(Command.CONFIG).arg("RESETSTAT"));
-        Collection<RunResult> remote = jmh(quick, only, RemoteHits.class);
+        Collection<RunResult> remote = jmh(quick, select(only, RemoteHits.class));
         if (!remote.isEmpty()) {
             Matcher m = Pattern.compile("cmdstat_(\\w+):calls=(\\d+),usec=(\\d+)")
                     .matcher(redis(Request.cmd(Command.INFO).arg("commandstats")));
@@ -184,15 +188,8 @@ public class BenchMain implements QuarkusApplication {
         return 0;
     }
 
-    private static Collection<RunResult> jmh(boolean quick, Pattern only, Class<?>... classes) throws Exception {
-        List<String> selected = new ArrayList<>();
-        for (Class<?> c : classes) {
-            for (Method m : c.getMethods()) {
-                if (m.isAnnotationPresent(Benchmark.class) && only.matcher(c.getSimpleName() + "." + m.getName()).find()) {
-                    selected.add(c.getName() + "." + m.getName());
-                }
-            }
-        }
+    /** Runs {@code selected} ({@code Class.method}, simple class names; see {@link #select}) in this JVM. */
+    private static Collection<RunResult> jmh(boolean quick, List<String> selected) throws Exception {
         if (selected.isEmpty()) {
             return List.of(); // JMH fails on an empty selection
         }
@@ -208,7 +205,7 @@ public class BenchMain implements QuarkusApplication {
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true); // a failed hit check stops the run instead of leaving a row out
         for (String benchmark : selected) {
-            options.include("^" + Pattern.quote(benchmark) + "$");
+            options.include("\\." + Pattern.quote(benchmark) + "$"); // JMH matches the full class name
         }
         return new Runner(options.build()).run();
     }

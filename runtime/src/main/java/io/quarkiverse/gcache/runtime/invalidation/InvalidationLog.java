@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
 import io.quarkiverse.gcache.runtime.layers.LocalEntry;
 
 /**
@@ -29,7 +30,8 @@ import io.quarkiverse.gcache.runtime.layers.LocalEntry;
  * LOCAL entries of use cases with key arguments, which keep no index of an entity's keys ({@code LocalLayer}).
  * <p>
  * Concurrency: lock-free. {@link #isStale} reads two volatile fields and, when its key type has entries, does one
- * hash lookup; it allocates nothing. Pruning is done by one thread at a time; others skip it.
+ * hash lookup; it allocates nothing for a use case without key arguments, and a small lookup object (which escape
+ * analysis usually removes) for one with them. Pruning is done by one thread at a time; others skip it.
  */
 public final class InvalidationLog {
 
@@ -69,8 +71,8 @@ public final class InvalidationLog {
 
         /** The entry of the entity whose local key is {@code localKey}: the key up to its first {@code ?}. */
         Long untilOf(String localKey) {
-            int end = localKey.indexOf('?'); // the id is escaped: its first raw '?' starts the arguments
-            return invalidUntil.get(end < 0 ? localKey : new IdOfKey(localKey, end));
+            int end = KeyBuilder.idLength(localKey);
+            return invalidUntil.get(end == localKey.length() ? localKey : new IdOfKey(localKey, end));
         }
     }
 

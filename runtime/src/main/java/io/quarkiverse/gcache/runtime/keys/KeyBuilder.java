@@ -62,7 +62,7 @@ public final class KeyBuilder {
         if (argNames.length == 0) {
             return head + localKey + tail;
         }
-        int query = localKey.indexOf('?'); // the id is escaped: its first raw '?' starts the arguments
+        int query = idLength(localKey);
         return new StringBuilder(sizeHint + localKey.length()).append(head).append(localKey, 0, query)
                 .append(entityEnd).append(localKey, query, localKey.length()).append(suffix).toString();
     }
@@ -74,7 +74,16 @@ public final class KeyBuilder {
 
     /** The escaped id of a local key: the key itself when the use case has no arguments. */
     public String idOf(String localKey) {
-        return argNames.length == 0 ? localKey : localKey.substring(0, localKey.indexOf('?'));
+        return argNames.length == 0 ? localKey : localKey.substring(0, idLength(localKey));
+    }
+
+    /**
+     * The length of the escaped id a local key starts with, whatever its use case: the id is escaped, so its first raw
+     * {@code ?}, if any, starts the arguments. For lookups by id without copying it ({@code InvalidationLog}).
+     */
+    public static int idLength(String localKey) {
+        int query = localKey.indexOf('?');
+        return query < 0 ? localKey.length() : query;
     }
 
     /** Whether local keys are the escaped id alone (no arguments): one key per entity. */
