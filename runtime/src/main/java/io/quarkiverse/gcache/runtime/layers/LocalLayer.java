@@ -133,16 +133,12 @@ public final class LocalLayer {
     /**
      * A longer TTL first drops the entries the current one has expired: Caffeine removes expired entries lazily, and
      * one left over would come back to life under the longer TTL, older than any TTL ever allowed and possibly past
-     * the invalidation log's memory of its entity (R6a). O(entries), once per increase.
+     * the invalidation log's memory of its entity (R6a). Caffeine's own maintenance does it, from the oldest entry
+     * on: O(expired entries), so a TTL that changes often costs no scan of the cache.
      */
     private synchronized void setTtl(long ttlNanos) {
-        long current = ttl.getExpiresAfter(TimeUnit.NANOSECONDS);
-        if (ttlNanos > current) {
-            for (String key : cache.asMap().keySet()) {
-                if (ttl.ageOf(key, TimeUnit.NANOSECONDS).orElse(0) >= current) {
-                    cache.asMap().remove(key);
-                }
-            }
+        if (ttlNanos > ttl.getExpiresAfter(TimeUnit.NANOSECONDS)) {
+            cache.cleanUp();
         }
         ttl.setExpiresAfter(ttlNanos, TimeUnit.NANOSECONDS);
     }
