@@ -171,6 +171,35 @@ class ControlTest {
                 .equals(new GCacheControl.LayerInfo(Duration.ofMinutes(10), Source.OVERRIDE, 30, Source.OVERRIDE)));
     }
 
+    /**
+     * A change made on this instance while an announced reload is being retried does not make the retries drop what
+     * they load: each attempt checks for local changes made during its own read only.
+     */
+    @Test
+    void aLocalChangeDuringTheRetriesDoesNotStopTheAnnouncedOverride() {
+        RuntimeControl runtimeControl = runtime.control();
+        long failures = runtimeControl.reloadFailures();
+        REDIS.call("DEL", HASH + ".aside");
+        if (Long.valueOf(1).equals(REDIS.call("EXISTS", HASH))) {
+            REDIS.call("COPY", HASH, HASH + ".aside");
+        }
+        REDIS.call("HSET", HASH + ".aside", "Controlled#REMOTE", "600000|30");
+        REDIS.call("SET", HASH, "not a hash");
+        try {
+            REDIS.call("PUBLISH", "gcache:control:urn", "Controlled#REMOTE");
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtimeControl.reloadFailures() > failures);
+            // applied here, refused by Redis: this instance's state changed while the announced reload is retried
+            assertThatThrownBy(() -> control().override("Controlled", CacheLayer.LOCAL, null, 50))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("this instance only");
+            assertThat(control().useCase("Controlled").local().ramp()).isEqualTo(50);
+        } finally {
+            REDIS.call("DEL", HASH);
+            REDIS.call("RENAME", HASH + ".aside", HASH);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> control().useCase("Controlled").remote()
+                .equals(new GCacheControl.LayerInfo(Duration.ofMinutes(10), Source.OVERRIDE, 30, Source.OVERRIDE)));
+    }
+
     @Test
     void overridesStoredBeforeStartupAreLoaded() {
         assertThat(control().useCase("Preloaded").local()).isEqualTo(new GCacheControl.LayerInfo(Duration.ofMinutes(1),
