@@ -101,13 +101,17 @@ public class GCacheRuntime {
                 config.invalidation().minWatermarkTtl());
         Duration waitTimeout = config.local().waitTimeout()
                 .orElse(config.remote().timeout().multipliedBy(2).plusSeconds(1));
+        if (config.shadow().timeout().isZero() || config.shadow().timeout().isNegative()) {
+            throw new IllegalArgumentException("quarkus.gcache.shadow.timeout must be positive, got "
+                    + config.shadow().timeout());
+        }
         if (config.shadow().maxConcurrent() < 1) {
             throw new IllegalArgumentException("quarkus.gcache.shadow.max-concurrent must be at least 1, got "
                     + config.shadow().maxConcurrent() + " (a shadow ramp of 0 turns verification off)");
         }
         readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout,
                 config.earlyRefreshBeta(), new ShadowVerifier(remote, Infrastructure.getDefaultWorkerPool(),
-                        config.shadow().maxConcurrent()),
+                        config.shadow().maxConcurrent(), config.shadow().timeout()),
                 config.remote().leases());
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<String, Invalidation> byId = new java.util.HashMap<>();

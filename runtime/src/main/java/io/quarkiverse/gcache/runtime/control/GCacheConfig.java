@@ -199,6 +199,13 @@ public interface GCacheConfig {
         @WithDefault("2")
         int maxConcurrent();
 
+        /**
+         * A shadow run not ended by then counts as {@code result=error} and gives its slot to the next drawn hit, so a
+         * method that hangs does not stop verification.
+         */
+        @WithDefault("30s")
+        Duration timeout();
+
         /** Comparisons per use case and layer before the TTL advisor suggests a TTL. */
         @WithDefault("100")
         long minSamples();

@@ -1,8 +1,12 @@
 package io.quarkiverse.gcache.runtime.shadow;
 
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.interceptor.InvocationContext;
 
@@ -35,26 +39,37 @@ import io.smallrye.mutiny.Uni;
  * invalidated, and other instances' LOCAL keeps its copy until it expires or their own shadow runs find it. A method that
  * throws, or a value that cannot be serialized, counts as {@code result=error} and is
  * logged rate-limited; nothing reaches the caller.
+ * <p>
+ * A run that has not ended after {@code shadow.timeout} is overdue: counted as {@code result=error}, logged, and its
+ * slot (its key, its place under {@code max-concurrent}) is given to the next drawn hit; whatever it returns later is
+ * ignored. At most {@code max-concurrent} overdue runs give their slot up at a time, so hung methods hold at most twice
+ * {@code max-concurrent} worker threads; beyond that an overdue run keeps its slot until an earlier one ends.
  */
 public final class ShadowVerifier {
 
     private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
 
     private final RemoteLayer remote;
-    private final Executor worker;
+    private final ScheduledExecutorService worker;
     private final Semaphore permits;
+    /** Overdue runs that gave their slot up and are still running. */
+    private final Semaphore overduePermits;
+    private final long timeoutNanos;
     private final FailureLog failures = new FailureLog("shadow verification");
     private final FailureLog mismatches = new FailureLog("shadow verification");
 
     /**
      * @param remote REMOTE, to delete a mismatched key; {@code null} without Redis
-     * @param worker runs blocking methods
+     * @param worker runs blocking methods and the runs' deadlines
      * @param maxConcurrent shadow runs at a time, over all use cases
+     * @param timeout when a run is overdue
      */
-    public ShadowVerifier(RemoteLayer remote, Executor worker, int maxConcurrent) {
+    public ShadowVerifier(RemoteLayer remote, ScheduledExecutorService worker, int maxConcurrent, Duration timeout) {
         this.remote = remote;
         this.worker = worker;
         this.permits = new Semaphore(maxConcurrent);
+        this.overduePermits = new Semaphore(maxConcurrent);
+        this.timeoutNanos = timeout.toNanos();
     }
 
     /**
@@ -82,6 +97,7 @@ public final class ShadowVerifier {
         }
         Run run = new Run(uc, ctx, key, layer, cached, bornNanos, entry);
         try {
+            run.deadline = worker.schedule(run::overdue, timeoutNanos, TimeUnit.NANOSECONDS);
             if (uc.kind() == MethodKind.SYNC) {
                 worker.execute(run::blocking);
             } else {
@@ -92,6 +108,11 @@ public final class ShadowVerifier {
         }
     }
 
+    private static final int RUNNING = 0;
+    private static final int RESULT = 1;
+    private static final int OVERDUE = 2;
+    private static final int OVERDUE_ENDED = 3;
+
     private final class Run {
         final UseCase uc;
         final InvocationContext ctx;
@@ -100,8 +121,12 @@ public final class ShadowVerifier {
         final Object cached;
         final long bornNanos;
         final LocalEntry entry;
-        /** The run's slot (its key, a permit) is given back exactly once, whichever thread ends it. */
-        final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        /**
+         * {@link #RUNNING} until either its result (or failure) or its deadline comes first: that one owns the run's
+         * slot (its key, a permit) and gives it back, once.
+         */
+        final AtomicInteger state = new AtomicInteger(RUNNING);
+        volatile ScheduledFuture<?> deadline;
 
         Run(UseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached, long bornNanos,
                 LocalEntry entry) {
@@ -140,6 +165,9 @@ public final class ShadowVerifier {
         }
 
         void compare(Object fresh) {
+            if (!ownResult()) {
+                return;
+            }
             try {
                 long age = System.nanoTime() - bornNanos;
                 boolean same = Arrays.equals(uc.serializer().serialize(cached, uc.valueType()),
@@ -153,17 +181,60 @@ public final class ShadowVerifier {
                     invalidate(age); // ends the run once the key is gone: no second run compares the same stale value
                 }
             } catch (Throwable t) {
-                fail(t);
+                failOwned(t);
             }
         }
 
         void fail(Throwable t) {
-            if (ended.get()) {
+            if (ownResult()) {
+                failOwned(t);
+            }
+        }
+
+        private void failOwned(Throwable t) {
+            try {
+                uc.shadow().record(layer, UseCaseShadow.Result.ERROR, 0);
+                failures.logMessage("use case " + uc.name() + ": the shadow run failed; its caller was not affected", t);
+            } finally {
+                end();
+            }
+        }
+
+        /**
+         * Whether this result is the run's to record: it came before the deadline. A late one only ends the run's
+         * overdue state.
+         */
+        private boolean ownResult() {
+            if (state.compareAndSet(RUNNING, RESULT)) {
+                ScheduledFuture<?> d = deadline;
+                if (d != null) {
+                    d.cancel(false);
+                }
+                return true;
+            }
+            if (state.compareAndSet(OVERDUE, OVERDUE_ENDED)) {
+                overduePermits.release();
+            }
+            return false;
+        }
+
+        /** The deadline: gives the slot up if few enough overdue runs hold threads already, else looks again later. */
+        void overdue() {
+            if (!overduePermits.tryAcquire()) {
+                if (state.get() == RUNNING) {
+                    deadline = worker.schedule(this::overdue, timeoutNanos, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+            if (!state.compareAndSet(RUNNING, OVERDUE)) {
+                overduePermits.release(); // its result came first
                 return;
             }
             try {
                 uc.shadow().record(layer, UseCaseShadow.Result.ERROR, 0);
-                failures.logMessage("use case " + uc.name() + ": the shadow run failed; its caller was not affected", t);
+                failures.logMessage("use case " + uc.name() + ": a shadow run of " + key + " did not end within "
+                        + Duration.ofNanos(timeoutNanos) + "; its slot goes to the next drawn hit",
+                        new java.util.concurrent.TimeoutException("shadow.timeout"));
             } finally {
                 end();
             }
@@ -178,11 +249,10 @@ public final class ShadowVerifier {
             }
         }
 
+        /** Gives the slot back: called once, by the result or the deadline that owns the run. */
         private void end() {
-            if (ended.compareAndSet(false, true)) {
-                uc.shadow().end(key);
-                permits.release();
-            }
+            uc.shadow().end(key);
+            permits.release();
         }
 
         private void invalidate(long ageNanos) {
