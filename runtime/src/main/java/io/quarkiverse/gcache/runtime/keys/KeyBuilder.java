@@ -72,11 +72,6 @@ public final class KeyBuilder {
         return fullKey(localKey(params));
     }
 
-    /** The escaped id of a local key: the key itself when the use case has no arguments. */
-    public String idOf(String localKey) {
-        return argNames.length == 0 ? localKey : localKey.substring(0, idLength(localKey));
-    }
-
     /**
      * The length of the escaped id a local key starts with, whatever its use case: the id is escaped, so its first raw
      * {@code ?}, if any, starts the arguments. For lookups by id without copying it ({@code InvalidationLog}).
