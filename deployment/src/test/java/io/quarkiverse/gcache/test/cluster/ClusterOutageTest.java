@@ -20,6 +20,7 @@ import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
 import io.quarkiverse.gcache.test.PrivateRedisCluster;
 import io.quarkiverse.gcache.test.faults.Catalog;
+import io.quarkiverse.gcache.test.faults.Load;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**

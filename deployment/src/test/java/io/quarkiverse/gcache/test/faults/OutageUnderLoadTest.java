@@ -7,17 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToLongFunction;
 
 import jakarta.inject.Inject;
 
@@ -28,7 +19,6 @@ import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.UseCase;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
-import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkiverse.gcache.test.PrivateRedis;
@@ -36,7 +26,7 @@ import io.quarkus.test.QuarkusUnitTest;
 
 /**
  * Outage under load (reference rules R10, R10a): 16 threads call a LOCAL+REMOTE, a REMOTE-only and a reactive use
- * case for 20 s while Redis is SIGKILLed and restarted twice. Every call returns the right value, no call fails,
+ * case while Redis is SIGKILLed and restarted twice. Every call returns the right value, no call fails,
  * REMOTE is used again within 2 s of each restart for every use case, and calls during the outage stay within the
  * REMOTE timeout plus the method's own time. The log stays quiet: no stack traces, rate-limited lines.
  */
@@ -46,7 +36,7 @@ class OutageUnderLoadTest {
     static final Path LOG = Path.of("target", "outage-under-load.log").toAbsolutePath();
 
     @RegisterExtension
-    static final QuarkusUnitTest APP = GCacheApps.withRedis(Catalog.class)
+    static final QuarkusUnitTest APP = GCacheApps.withRedis(Catalog.class, Load.class)
             .overrideConfigKey("quarkus.gcache.remote.timeout", TIMEOUT_MS + "ms")
             // the log as an operator sees it (file and console handlers apply the extension's log filters)
             .overrideConfigKey("quarkus.log.file.enabled", "true")
@@ -65,58 +55,47 @@ class OutageUnderLoadTest {
     @Inject
     Catalog catalog;
 
-    volatile boolean outage;
-    final ConcurrentLinkedQueue<Long> outageLatencies = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<Long> healthyLatencies = new ConcurrentLinkedQueue<>();
-    final AtomicLong calls = new AtomicLong();
-    final AtomicLong failures = new AtomicLong();
-    final AtomicLong wrong = new AtomicLong();
-
     @Test
     void zeroFailedCallsAndRemoteBackWithinTwoSecondsOfEachRestart() throws Exception {
         List<UseCase> useCases = List.of(runtime.useCase("Both"), runtime.useCase("RemoteOnly"),
                 runtime.useCase("Reactive"));
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (int t = 0; t < 16; t++) {
-            pool.submit(() -> load(end));
-        }
+        Load load = new Load(gcache, catalog, 16);
         List<String> recoveries = new ArrayList<>();
         try {
             for (int round = 1; round <= 2; round++) {
                 // the load uses a healthy Redis: every use case is served by REMOTE a few hundred times
-                awaitGrowth(useCases, OutageUnderLoadTest::remoteServed, 200);
+                Load.awaitGrowth(useCases, Load::remoteServed, 200);
                 REDIS.kill();
-                outage = true;
+                load.outage = true;
                 // the load runs through the outage: every use case skips REMOTE (breaker open) a few hundred times
-                awaitGrowth(useCases, uc -> uc.stats().disabledCount(StatLayer.REMOTE, DisabledReason.SERVER_DOWN), 300);
+                Load.awaitGrowth(useCases, uc -> uc.stats().disabledCount(StatLayer.REMOTE, DisabledReason.SERVER_DOWN), 300);
                 REDIS.start();
-                outage = false;
+                load.outage = false;
                 long restarted = System.nanoTime();
                 for (UseCase uc : useCases) {
-                    long before = remoteServed(uc);
+                    long before = Load.remoteServed(uc);
                     await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
-                            .until(() -> remoteServed(uc) > before);
+                            .until(() -> Load.remoteServed(uc) > before);
                     recoveries.add(String.format("round %d %s: REMOTE served again %d ms after the restart", round,
                             uc.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted)));
                 }
             }
         } finally {
-            pool.shutdown();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(load.stop()).isTrue();
         }
         recoveries.forEach(r -> System.out.println("GCACHE outage: " + r));
-        long p99Outage = p99(outageLatencies);
+        long p99Outage = Load.p99(load.outageLatencies);
         System.out.printf("GCACHE outage: %d calls, %d failed, %d wrong values; latency p99 healthy %.1f ms, during "
-                + "the outages %.1f ms (%d calls); REMOTE errors %d, server_down skips %d%n", calls.get(),
-                failures.get(), wrong.get(), p99(healthyLatencies) / 1e6, p99Outage / 1e6, outageLatencies.size(),
+                + "the outages %.1f ms (%d calls); REMOTE errors %d, server_down skips %d%n", load.calls.get(),
+                load.failures.get(), load.wrong.get(), Load.p99(load.healthyLatencies) / 1e6, p99Outage / 1e6,
+                load.outageLatencies.size(),
                 useCases.stream().mapToLong(uc -> uc.stats().errors(StatLayer.REMOTE)).sum(),
                 useCases.stream().mapToLong(uc -> uc.stats().disabledCount(StatLayer.REMOTE,
                         DisabledReason.SERVER_DOWN)).sum());
         assertQuietLog();
-        assertThat(failures).hasValue(0);
-        assertThat(wrong).hasValue(0);
-        assertThat(outageLatencies).isNotEmpty();
+        assertThat(load.failures).hasValue(0);
+        assertThat(load.wrong).hasValue(0);
+        assertThat(load.outageLatencies).isNotEmpty();
         assertThat(Duration.ofNanos(p99Outage)).isLessThanOrEqualTo(Duration.ofMillis(TIMEOUT_MS + Catalog.METHOD_MILLIS));
     }
 
@@ -147,52 +126,5 @@ class OutageUnderLoadTest {
         assertThat(entries).noneMatch(l -> l.contains("Unhandled Error"));
         assertThat(unexpected).isEmpty();
         assertThat(gcacheLines).isLessThan(60);
-    }
-
-    /** Waits until {@code counter} has grown by {@code delta} for every use case. */
-    static void awaitGrowth(List<UseCase> useCases, ToLongFunction<UseCase> counter, long delta) {
-        Map<UseCase, Long> from = new HashMap<>();
-        useCases.forEach(uc -> from.put(uc, counter.applyAsLong(uc)));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-                .until(() -> useCases.stream().allMatch(uc -> counter.applyAsLong(uc) >= from.get(uc) + delta));
-    }
-
-    /** REMOTE reads that Redis answered: requests that were not lost to an error. */
-    static long remoteServed(UseCase uc) {
-        return uc.stats().requests(StatLayer.REMOTE) - uc.stats().misses(StatLayer.REMOTE, MissReason.ERROR);
-    }
-
-    private void load(long end) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (System.nanoTime() - end < 0) {
-            String id = String.valueOf(random.nextInt(300));
-            int which = random.nextInt(3);
-            boolean duringOutage = outage;
-            long t0 = System.nanoTime();
-            try (GCache.Scope scope = gcache.enable()) {
-                String value = switch (which) {
-                    case 0 -> catalog.both(id);
-                    case 1 -> catalog.remoteOnly(id);
-                    default -> catalog.reactive(id).await().atMost(Duration.ofSeconds(10));
-                };
-                if (!("name-" + id).equals(value)) {
-                    wrong.incrementAndGet();
-                }
-            } catch (RuntimeException e) {
-                failures.incrementAndGet();
-            }
-            long nanos = System.nanoTime() - t0;
-            calls.incrementAndGet();
-            (duringOutage && outage ? outageLatencies : healthyLatencies).add(nanos);
-        }
-    }
-
-    static long p99(ConcurrentLinkedQueue<Long> latencies) {
-        List<Long> sorted = new ArrayList<>(latencies);
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        Collections.sort(sorted);
-        return sorted.get((int) (sorted.size() * 0.99));
     }
 }

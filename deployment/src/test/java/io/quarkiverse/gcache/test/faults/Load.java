@@ -1,11 +1,14 @@
-package io.quarkiverse.gcache.test.cluster;
+package io.quarkiverse.gcache.test.faults;
 
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,22 +20,26 @@ import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.runtime.UseCase;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
-import io.quarkiverse.gcache.test.faults.Catalog;
 
 /**
- * Load for the Cluster and Sentinel fault tests: threads call the LOCAL+REMOTE, REMOTE-only and reactive use cases of
- * {@link Catalog} on ids 0–299 until {@link #stop()} (or 60 s, a bound never reached when the test works), counting
- * calls, failures (an exception reached the caller) and wrong values.
+ * Load for the fault tests (a Redis outage, a Cluster or Sentinel failover): threads call the LOCAL+REMOTE,
+ * REMOTE-only and reactive use cases of {@link Catalog} on ids 0–299 until {@link #stop()} (or 60 s, a bound never
+ * reached when the test works), counting calls, failures (an exception reached the caller) and wrong values, and
+ * keeping each call's latency, apart for the calls made while {@link #outage} was set.
  */
-final class Load {
+public final class Load {
 
-    final AtomicLong calls = new AtomicLong();
-    final AtomicLong failures = new AtomicLong();
-    final AtomicLong wrong = new AtomicLong();
+    public final AtomicLong calls = new AtomicLong();
+    public final AtomicLong failures = new AtomicLong();
+    public final AtomicLong wrong = new AtomicLong();
+    /** Set by the test while the fault lasts: calls that begin and end in it count as outage latencies. */
+    public volatile boolean outage;
+    public final ConcurrentLinkedQueue<Long> outageLatencies = new ConcurrentLinkedQueue<>();
+    public final ConcurrentLinkedQueue<Long> healthyLatencies = new ConcurrentLinkedQueue<>();
     private final ExecutorService pool;
     private volatile boolean running = true;
 
-    Load(GCache gcache, Catalog catalog, int threads) {
+    public Load(GCache gcache, Catalog catalog, int threads) {
         pool = Executors.newFixedThreadPool(threads);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (int t = 0; t < threads; t++) {
@@ -41,7 +48,7 @@ final class Load {
     }
 
     /** Stops the threads; true when they all ended. */
-    boolean stop() throws InterruptedException {
+    public boolean stop() throws InterruptedException {
         running = false;
         pool.shutdown();
         return pool.awaitTermination(30, TimeUnit.SECONDS);
@@ -52,6 +59,8 @@ final class Load {
         while (running && System.nanoTime() - deadline < 0) {
             String id = String.valueOf(random.nextInt(300));
             int which = random.nextInt(3);
+            boolean duringOutage = outage;
+            long t0 = System.nanoTime();
             try (GCache.Scope scope = gcache.enable()) {
                 String value = switch (which) {
                     case 0 -> catalog.both(id);
@@ -64,12 +73,14 @@ final class Load {
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
             }
+            long nanos = System.nanoTime() - t0;
             calls.incrementAndGet();
+            (duringOutage && outage ? outageLatencies : healthyLatencies).add(nanos);
         }
     }
 
     /** Waits until {@code counter} has grown by {@code delta} for every use case. */
-    static void awaitGrowth(List<UseCase> useCases, ToLongFunction<UseCase> counter, long delta) {
+    public static void awaitGrowth(List<UseCase> useCases, ToLongFunction<UseCase> counter, long delta) {
         Map<UseCase, Long> from = new HashMap<>();
         useCases.forEach(uc -> from.put(uc, counter.applyAsLong(uc)));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
@@ -77,12 +88,22 @@ final class Load {
     }
 
     /** Waits until REMOTE has served every use case at least once more. */
-    static void awaitRemoteServed(List<UseCase> useCases) {
+    public static void awaitRemoteServed(List<UseCase> useCases) {
         awaitGrowth(useCases, Load::remoteServed, 1);
     }
 
     /** REMOTE reads that Redis answered: requests that were not lost to an error. */
-    static long remoteServed(UseCase uc) {
+    public static long remoteServed(UseCase uc) {
         return uc.stats().requests(StatLayer.REMOTE) - uc.stats().misses(StatLayer.REMOTE, MissReason.ERROR);
+    }
+
+    /** The 99th percentile of {@code latencies}, 0 when there are none. */
+    public static long p99(ConcurrentLinkedQueue<Long> latencies) {
+        List<Long> sorted = new ArrayList<>(latencies);
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        Collections.sort(sorted);
+        return sorted.get((int) (sorted.size() * 0.99));
     }
 }
