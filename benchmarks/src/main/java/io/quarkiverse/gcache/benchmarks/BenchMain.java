@@ -138,7 +138,10 @@ public class BenchMain implements QuarkusApplication {
         Path part = Files.createTempFile("gcache-bench-", ".tsv");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // the parent's JVM options (heap, GC, diagnostics), but not a debugger agent: its port is the parent's
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp"))
+                .forEach(command::add);
         command.addAll(List.of("-jar", quarkusApp().resolve("quarkus-run.jar").toString(),
                 "--only", "^" + Pattern.quote(benchmark) + "$", "--child", part.toString()));
         if (quick) {
@@ -153,10 +156,8 @@ public class BenchMain implements QuarkusApplication {
             if (f[0].equals("result")) {
                 results.put(f[1], new Report.Measured(Double.parseDouble(f[2]), Double.parseDouble(f[3]),
                         Double.parseDouble(f[4])));
-            } else if (f[0].equals("cmdstat")) {
-                long[] sum = commandStats.computeIfAbsent(f[1], c -> new long[2]);
-                sum[0] += Long.parseLong(f[2]);
-                sum[1] += Long.parseLong(f[3]);
+            } else if (f[0].equals("cmdstat")) { // each REMOTE row's JVM resets the statistics: they are its own
+                commandStats.put(benchmark + " " + f[1], new long[] { Long.parseLong(f[2]), Long.parseLong(f[3]) });
             }
         }
         Files.delete(part);

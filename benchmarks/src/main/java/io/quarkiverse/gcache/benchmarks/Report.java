@@ -47,7 +47,7 @@ final class Report {
 
     /**
      * @param results by {@code Class.method}
-     * @param commandStats Redis' {@code calls} and {@code usec} per command, summed over the REMOTE rows
+     * @param commandStats Redis' {@code calls} and {@code usec} by {@code "Class.method command"}, per REMOTE row
      */
     static String markdown(boolean quick, Map<String, Measured> byName, Map<String, long[]> commandStats,
             String redisServer, List<MemoryProbe.Row> memory) {
@@ -85,18 +85,21 @@ final class Report {
                     .append(" |\n");
         }
 
-        if (commandStats.containsKey("mget")) {
-            md.append("\n## Redis CPU per REMOTE read\n\n`INFO commandstats` of the private Redis, counted over the "
-                    + "REMOTE rows only. A GCache read is a pipelined MGET (value and watermark) plus TIME (the "
-                    + "server's clock); row 6c is the MGET alone. Older versions read with a Lua script (EVALSHA).\n\n");
-            md.append("| command | calls | usec_per_call |\n|---|---:|---:|\n");
-            for (String cmd : List.of("evalsha", "mget", "time", "get")) {
-                long[] stats = commandStats.get(cmd);
-                if (stats != null && stats[0] > 0) {
-                    md.append("| ").append(cmd.toUpperCase())
-                            .append(cmd.equals("get") ? " (row 6b)" : "")
-                            .append(" | ").append(stats[0])
-                            .append(" | ").append(String.format("%.2f", stats[1] / (double) stats[0])).append(" |\n");
+        if (!commandStats.isEmpty()) {
+            md.append("\n## Redis CPU per REMOTE read\n\n`INFO commandstats` of the private Redis, per REMOTE row (each "
+                    + "row's JVM resets them before it runs). A GCache read (6a) is a pipelined MGET (value and "
+                    + "watermark) plus TIME (the server's clock); row 6c is the MGET alone, 6b a GET. Older versions "
+                    + "read with a Lua script (EVALSHA).\n\n");
+            md.append("| row | command | calls | usec_per_call |\n|---|---|---:|---:|\n");
+            for (Row row : ROWS) {
+                for (String cmd : List.of("evalsha", "mget", "time", "get")) {
+                    long[] stats = commandStats.get(row.benchmark() + " " + cmd);
+                    if (stats != null && stats[0] > 0) {
+                        md.append("| ").append(number(row.benchmark())).append(" | ").append(cmd.toUpperCase())
+                                .append(" | ").append(stats[0])
+                                .append(" | ").append(String.format("%.2f", stats[1] / (double) stats[0]))
+                                .append(" |\n");
+                    }
                 }
             }
         }
