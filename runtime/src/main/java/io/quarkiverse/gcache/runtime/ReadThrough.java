@@ -729,7 +729,7 @@ final class ReadThrough {
         }
         try {
             long createdAt = Envelope.createdAt(envelope);
-            if (createdAt > read.serverNowMillis() + FUTURE_TOLERANCE_MILLIS) {
+            if (createdAt > read.serverNowMillis() + read.clockSlackMillis() + FUTURE_TOLERANCE_MILLIS) {
                 throw new Envelope.CorruptValueException("created at " + createdAt + ", after the server's time "
                         + read.serverNowMillis());
             }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -18,10 +19,11 @@ import io.vertx.mutiny.redis.client.Response;
  * The REMOTE layer: Redis through the Quarkus (Vert.x, Mutiny) client, shared by all use cases.
  * <p>
  * Every operation is non-blocking and bounded by {@code remote.timeout}; callers of sync methods wait for it with
- * the same bound. A read is one round trip of two pipelined commands: {@code MGET} of the value and its entity's
- * watermark (one slot on Redis Cluster: they share the hash tag), and {@code TIME}, so every instance stamps values
- * with the server's clock (R6, R6a). Plain commands, not a script: a Lua call cost Redis ~10 µs of CPU per read
- * against ~1 µs for these two (see the performance page).
+ * the same bound. A read is one round trip: {@code MGET} of the value and its entity's watermark (one slot on Redis
+ * Cluster: they share the hash tag), pipelined with {@code TIME} when this instance's last sample of the server's
+ * clock is over a second old, so every instance stamps values with the server's clock (R6, R6a; {@link ServerClock}).
+ * Plain commands, not a script: a Lua call cost Redis ~10 µs of CPU per read against ~0.3 µs for an {@code MGET}, and
+ * a {@code TIME} per read another ~0.2 µs (see the performance page).
  * <p>
  * On Redis Cluster ({@code client-type=cluster}, reference rule R19) the client routes every command by its key's
  * slot; three things differ: broadcasts are sharded ({@code SPUBLISH}, sent after the script that wrote the watermark
@@ -60,6 +62,7 @@ public final class RemoteLayer {
     private final RemoteBreaker breaker;
     private final OperationTimeouts timeouts;
     private final boolean cluster;
+    private final ServerClock clock = new ServerClock(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
     public RemoteLayer(Redis redis, Duration timeout, long maxValueSize) {
         this(redis, timeout, maxValueSize, false);
@@ -123,8 +126,16 @@ public final class RemoteLayer {
     public Uni<RemoteRead> read(String key, String watermarkKey) {
         Request values = watermarkKey == null ? Request.cmd(Command.MGET).arg(key)
                 : Request.cmd(Command.MGET).arg(key).arg(watermarkKey);
-        return bounded(redis.batch(List.of(values, Request.cmd(Command.TIME))).map(r -> toRead(key, r)))
-                .onFailure(RemoteTimeoutException.class).invoke(() -> deleteIfOversize(key));
+        ServerClock.Sample sample = clock.fresh();
+        Uni<RemoteRead> read;
+        if (sample != null) {
+            read = send(values).map(v -> toRead(key, v, clock.lowerBound(sample), sample.slackMillis()));
+        } else {
+            long sent = System.nanoTime();
+            read = redis.batch(List.of(values, Request.cmd(Command.TIME)))
+                    .map(r -> toRead(key, r.get(0), time(r.get(1), sent), 0));
+        }
+        return bounded(read).onFailure(RemoteTimeoutException.class).invoke(() -> deleteIfOversize(key));
     }
 
     /** A read while waiting for another caller's computation (R21), and whether its lease is still held. */
@@ -138,14 +149,25 @@ public final class RemoteLayer {
     public Uni<Polled> poll(String key, String watermarkKey, String leaseKey) {
         Request values = watermarkKey == null ? Request.cmd(Command.MGET).arg(key)
                 : Request.cmd(Command.MGET).arg(key).arg(watermarkKey);
-        return bounded(redis.batch(List.of(values, Request.cmd(Command.TIME), Request.cmd(Command.EXISTS).arg(leaseKey)))
-                .map(r -> new Polled(toRead(key, r), r.get(2).toLong() > 0)));
+        Request lease = Request.cmd(Command.EXISTS).arg(leaseKey);
+        ServerClock.Sample sample = clock.fresh();
+        if (sample != null) {
+            return bounded(redis.batch(List.of(values, lease)).map(r -> new Polled(
+                    toRead(key, r.get(0), clock.lowerBound(sample), sample.slackMillis()), r.get(1).toLong() > 0)));
+        }
+        long sent = System.nanoTime();
+        return bounded(redis.batch(List.of(values, Request.cmd(Command.TIME), lease))
+                .map(r -> new Polled(toRead(key, r.get(0), time(r.get(1), sent), 0), r.get(2).toLong() > 0)));
     }
 
-    private RemoteRead toRead(String key, List<Response> r) {
-        Response values = r.get(0);
-        Response time = r.get(1);
-        long now = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
+    /** A {@code TIME} reply in epoch milliseconds, kept as the clock's newest sample. */
+    private long time(Response time, long sentNanos) {
+        long millis = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
+        clock.record(millis, sentNanos);
+        return millis;
+    }
+
+    private RemoteRead toRead(String key, Response values, long now, long slackMillis) {
         Response value = values.get(0);
         Response watermark = values.size() > 1 ? values.get(1) : null;
         long wm;
@@ -157,9 +179,9 @@ public final class RemoteLayer {
         byte[] envelope = value == null ? null : value.toBytes();
         if (envelope != null && envelope.length > maxValueSize) {
             unlink(key);
-            return new RemoteRead(null, wm, now, envelope.length);
+            return new RemoteRead(null, wm, now, slackMillis, envelope.length);
         }
-        return new RemoteRead(envelope, wm, now, 0);
+        return new RemoteRead(envelope, wm, now, slackMillis, 0);
     }
 
     private void deleteIfOversize(String key) {
