@@ -87,9 +87,10 @@ final class Report {
 
         if (!commandStats.isEmpty()) {
             md.append("\n## Redis CPU per REMOTE read\n\n`INFO commandstats` of the private Redis, per REMOTE row (each "
-                    + "row's JVM resets them before it runs). A GCache read (6a) is a pipelined MGET (value and "
-                    + "watermark) plus TIME (the server's clock); row 6c is the MGET alone, 6b a GET. Older versions "
-                    + "read with a Lua script (EVALSHA).\n\n");
+                    + "row's JVM resets them before it runs). A GCache read (6a) is an MGET (value and watermark), "
+                    + "with TIME (the server's clock) pipelined at most once a second since the fifth round, on every "
+                    + "read before; row 6c is the MGET alone, 6b a GET. Until the second round GCache read with a Lua "
+                    + "script (EVALSHA).\n\n");
             md.append("| row | command | calls | usec_per_call |\n|---|---|---:|---:|\n");
             for (Row row : ROWS) {
                 for (String cmd : List.of("evalsha", "mget", "time", "get")) {
