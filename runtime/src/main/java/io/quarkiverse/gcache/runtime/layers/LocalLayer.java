@@ -138,6 +138,9 @@ public final class LocalLayer {
      */
     private synchronized void setTtl(long ttlNanos) {
         if (ttlNanos > ttl.getExpiresAfter(TimeUnit.NANOSECONDS)) {
+            // Twice: a fill that refreshes the oldest entry while the first pass runs stops that pass there (Caffeine
+            // expires in write order and the refreshed entry is not expired); the second pass has moved it to the end.
+            cache.cleanUp();
             cache.cleanUp();
         }
         ttl.setExpiresAfter(ttlNanos, TimeUnit.NANOSECONDS);

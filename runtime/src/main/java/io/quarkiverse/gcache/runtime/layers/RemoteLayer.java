@@ -22,8 +22,11 @@ import io.vertx.mutiny.redis.client.Response;
  * the same bound. A read is one round trip: {@code MGET} of the value and its entity's watermark (one slot on Redis
  * Cluster: they share the hash tag), pipelined with {@code TIME} when this instance's last sample of the server's
  * clock is over a second old, so every instance stamps values with the server's clock (R6, R6a; {@link ServerClock}).
- * Plain commands, not a script: a Lua call cost Redis ~10 µs of CPU per read against ~0.3 µs for an {@code MGET}, and
- * a {@code TIME} per read another ~0.2 µs (see the performance page).
+ * On Redis Cluster every read still asks for {@code TIME}: the pipeline goes to the key's node, the node that writes
+ * the entity's watermark, and each node has its own clock. A failed operation drops the sample, so that after a
+ * failover (Sentinel) the new primary's clock is sampled before it is used. Plain commands, not a script: a Lua call
+ * cost Redis ~10 µs of CPU per read against ~0.3 µs for an {@code MGET}, and a {@code TIME} per read another ~0.2 µs
+ * (see the performance page).
  * <p>
  * On Redis Cluster ({@code client-type=cluster}, reference rule R19) the client routes every command by its key's
  * slot; three things differ: broadcasts are sharded ({@code SPUBLISH}, sent after the script that wrote the watermark
@@ -126,7 +129,7 @@ public final class RemoteLayer {
     public Uni<RemoteRead> read(String key, String watermarkKey) {
         Request values = watermarkKey == null ? Request.cmd(Command.MGET).arg(key)
                 : Request.cmd(Command.MGET).arg(key).arg(watermarkKey);
-        ServerClock.Sample sample = clock.fresh();
+        ServerClock.Sample sample = cluster ? null : clock.fresh();
         Uni<RemoteRead> read;
         if (sample != null) {
             read = send(values).map(v -> toRead(key, v, clock.lowerBound(sample), sample.slackMillis()));
@@ -150,7 +153,7 @@ public final class RemoteLayer {
         Request values = watermarkKey == null ? Request.cmd(Command.MGET).arg(key)
                 : Request.cmd(Command.MGET).arg(key).arg(watermarkKey);
         Request lease = Request.cmd(Command.EXISTS).arg(leaseKey);
-        ServerClock.Sample sample = clock.fresh();
+        ServerClock.Sample sample = cluster ? null : clock.fresh();
         if (sample != null) {
             return bounded(redis.batch(List.of(values, lease)).map(r -> new Polled(
                     toRead(key, r.get(0), clock.lowerBound(sample), sample.slackMillis()), r.get(1).toLong() > 0)));
@@ -393,7 +396,7 @@ public final class RemoteLayer {
     }
 
     private <T> Uni<T> bounded(Uni<T> uni) {
-        return timeouts.bound(uni);
+        return timeouts.bound(uni).onFailure().invoke(clock::forget);
     }
 
     /** Stops the timeout sweep (at shutdown). */

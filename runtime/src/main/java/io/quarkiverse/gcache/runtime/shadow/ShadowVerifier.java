@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.interceptor.InvocationContext;
@@ -42,8 +43,10 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * A run that has not ended after {@code shadow.timeout} is overdue: counted as {@code result=error}, logged, and its
  * slot (its key, its place under {@code max-concurrent}) is given to the next drawn hit; whatever it returns later is
- * ignored. At most {@code max-concurrent} overdue runs give their slot up at a time, so hung methods hold at most twice
- * {@code max-concurrent} worker threads; beyond that an overdue run keeps its slot until an earlier one ends.
+ * ignored. A {@code Uni} or {@code CompletionStage} run holds no thread and always gives its slot up. A blocking run
+ * does only while fewer than {@code max-concurrent} overdue blocking runs still hold their worker thread, so hung
+ * methods hold at most twice {@code max-concurrent} worker threads; beyond that an overdue run keeps its slot, looks
+ * again a timeout later, and is compared as usual if it ends first.
  */
 public final class ShadowVerifier {
 
@@ -97,7 +100,7 @@ public final class ShadowVerifier {
         }
         Run run = new Run(uc, ctx, key, layer, cached, bornNanos, entry);
         try {
-            run.deadline = worker.schedule(run::overdue, timeoutNanos, TimeUnit.NANOSECONDS);
+            run.scheduleDeadline();
             if (uc.kind() == MethodKind.SYNC) {
                 worker.execute(run::blocking);
             } else {
@@ -105,6 +108,35 @@ public final class ShadowVerifier {
             }
         } catch (Throwable t) { // e.g. a rejected task at shutdown
             run.fail(t);
+        }
+    }
+
+    /**
+     * A run's deadline task. Cancelled tasks stay in the scheduler's queue until their time: this holder, not the run
+     * (its values, its invocation context), is what they keep.
+     */
+    private static final class Deadline implements Runnable {
+        private volatile Run run;
+        volatile ScheduledFuture<?> future;
+
+        Deadline(Run run) {
+            this.run = run;
+        }
+
+        @Override
+        public void run() {
+            Run r = run;
+            if (r != null) {
+                r.overdue();
+            }
+        }
+
+        void cancel() {
+            run = null;
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
         }
     }
 
@@ -123,10 +155,12 @@ public final class ShadowVerifier {
         final LocalEntry entry;
         /**
          * {@link #RUNNING} until either its result (or failure) or its deadline comes first: that one owns the run's
-         * slot (its key, a permit) and gives it back, once.
+         * slot (its key, a permit) and gives it back.
          */
         final AtomicInteger state = new AtomicInteger(RUNNING);
-        volatile ScheduledFuture<?> deadline;
+        /** The slot is given back once, however the owner's path ends (a second {@link #end} is ignored). */
+        final AtomicBoolean slotGivenBack = new AtomicBoolean();
+        volatile Deadline deadline;
 
         Run(UseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached, long bornNanos,
                 LocalEntry entry) {
@@ -206,9 +240,9 @@ public final class ShadowVerifier {
          */
         private boolean ownResult() {
             if (state.compareAndSet(RUNNING, RESULT)) {
-                ScheduledFuture<?> d = deadline;
+                Deadline d = deadline;
                 if (d != null) {
-                    d.cancel(false);
+                    d.cancel();
                 }
                 return true;
             }
@@ -218,16 +252,28 @@ public final class ShadowVerifier {
             return false;
         }
 
-        /** The deadline: gives the slot up if few enough overdue runs hold threads already, else looks again later. */
+        void scheduleDeadline() {
+            Deadline d = new Deadline(this);
+            deadline = d;
+            d.future = worker.schedule(d, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+
+        /**
+         * The deadline: gives the slot up, a blocking run only if few enough overdue runs hold threads already (else it
+         * looks again later).
+         */
         void overdue() {
-            if (!overduePermits.tryAcquire()) {
+            boolean holdsThread = uc.kind() == MethodKind.SYNC;
+            if (holdsThread && !overduePermits.tryAcquire()) {
                 if (state.get() == RUNNING) {
-                    deadline = worker.schedule(this::overdue, timeoutNanos, TimeUnit.NANOSECONDS);
+                    scheduleDeadline();
                 }
                 return;
             }
-            if (!state.compareAndSet(RUNNING, OVERDUE)) {
-                overduePermits.release(); // its result came first
+            if (!state.compareAndSet(RUNNING, holdsThread ? OVERDUE : OVERDUE_ENDED)) {
+                if (holdsThread) {
+                    overduePermits.release(); // its result came first
+                }
                 return;
             }
             try {
@@ -249,10 +295,12 @@ public final class ShadowVerifier {
             }
         }
 
-        /** Gives the slot back: called once, by the result or the deadline that owns the run. */
+        /** Gives the slot back, by the result or the deadline that owns the run; once. */
         private void end() {
-            uc.shadow().end(key);
-            permits.release();
+            if (slotGivenBack.compareAndSet(false, true)) {
+                uc.shadow().end(key);
+                permits.release();
+            }
         }
 
         private void invalidate(long ageNanos) {

@@ -46,4 +46,12 @@ class ServerClockTest {
         clock.record(51_000, now.get());
         assertThat(clock.lowerBound(clock.fresh())).isEqualTo(51_000);
     }
+
+    /** A failed operation drops the sample: the server may have changed (a failover). */
+    @Test
+    void aForgottenSampleIsNotUsed() {
+        clock.record(50_000, now.get());
+        clock.forget();
+        assertThat(clock.fresh()).isNull();
+    }
 }
