@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * after the server's now).
  * <p>
  * A sample older than {@code maxAge} is not used: the next read asks for {@code TIME} again. Clock rates differ by
- * parts per million, negligible over a second; a step of the server's clock (NTP) is seen at the next sample, and
+ * parts per million, and the bound allows for a thousand; a step of the server's clock (NTP) is seen at the next sample, and
  * another server (a failover) once {@link #forget} dropped the sample.
  * <p>
  * Thread-safe, lock-free: a sample is immutable and replaced whole; a late, older sample may replace a newer one, and
@@ -59,8 +59,12 @@ public final class ServerClock {
         sample = new Sample(serverMillis, sentNanos, nanoTime.getAsLong());
     }
 
-    /** The server's time now by {@code s}, at the earliest: never after its true time. */
+    /**
+     * The server's time now by {@code s}, at the earliest: never after its true time. The time since the sample counts
+     * 0.1 % short, more than any rate difference between the two clocks (NTP slews a clock by at most 0.05 %).
+     */
     public long lowerBound(Sample s) {
-        return s.serverMillis + TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - s.arrivedNanos);
+        long elapsed = nanoTime.getAsLong() - s.arrivedNanos;
+        return s.serverMillis + TimeUnit.NANOSECONDS.toMillis(elapsed - elapsed / 1000);
     }
 }
