@@ -149,6 +149,33 @@ class ControlTest {
      */
     @Test
     void aReloadThatFailsIsRetriedUntilTheOverrideArrives() {
+        announceWhileUnreadable(() -> assertThat(control().useCase("Controlled").remote().rampSource())
+                .as("not loaded yet").isEqualTo(Source.NONE));
+        await().atMost(Duration.ofSeconds(10)).until(() -> control().useCase("Controlled").remote()
+                .equals(new GCacheControl.LayerInfo(Duration.ofMinutes(10), Source.OVERRIDE, 30, Source.OVERRIDE)));
+    }
+
+    /**
+     * A change made on this instance while an announced reload is being retried does not make the retries drop what
+     * they load: each attempt checks for local changes made during its own read only.
+     */
+    @Test
+    void aLocalChangeDuringTheRetriesDoesNotStopTheAnnouncedOverride() {
+        announceWhileUnreadable(() -> {
+            // applied here, refused by Redis: this instance's state changed while the announced reload is retried
+            assertThatThrownBy(() -> control().override("Controlled", CacheLayer.LOCAL, null, 50))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("this instance only");
+            assertThat(control().useCase("Controlled").local().ramp()).isEqualTo(50);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> control().useCase("Controlled").remote()
+                .equals(new GCacheControl.LayerInfo(Duration.ofMinutes(10), Source.OVERRIDE, 30, Source.OVERRIDE)));
+    }
+
+    /**
+     * Announces a new override of Controlled's REMOTE layer while the overrides hash cannot be read (a string in its
+     * place: WRONGTYPE), runs {@code meanwhile} once a reload has failed, then puts the hash back with the override.
+     */
+    private void announceWhileUnreadable(Runnable meanwhile) {
         RuntimeControl runtimeControl = runtime.control();
         long failures = runtimeControl.reloadFailures();
         // the stored overrides plus the new one, aside until Redis answers again (an announcement of an earlier test's
@@ -162,42 +189,11 @@ class ControlTest {
         try {
             REDIS.call("PUBLISH", "gcache:control:urn", "Controlled#REMOTE");
             await().atMost(Duration.ofSeconds(10)).until(() -> runtimeControl.reloadFailures() > failures);
-            assertThat(control().useCase("Controlled").remote().rampSource()).as("not loaded yet").isEqualTo(Source.NONE);
+            meanwhile.run();
         } finally {
             REDIS.call("DEL", HASH);
             REDIS.call("RENAME", HASH + ".aside", HASH);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> control().useCase("Controlled").remote()
-                .equals(new GCacheControl.LayerInfo(Duration.ofMinutes(10), Source.OVERRIDE, 30, Source.OVERRIDE)));
-    }
-
-    /**
-     * A change made on this instance while an announced reload is being retried does not make the retries drop what
-     * they load: each attempt checks for local changes made during its own read only.
-     */
-    @Test
-    void aLocalChangeDuringTheRetriesDoesNotStopTheAnnouncedOverride() {
-        RuntimeControl runtimeControl = runtime.control();
-        long failures = runtimeControl.reloadFailures();
-        REDIS.call("DEL", HASH + ".aside");
-        if (Long.valueOf(1).equals(REDIS.call("EXISTS", HASH))) {
-            REDIS.call("COPY", HASH, HASH + ".aside");
-        }
-        REDIS.call("HSET", HASH + ".aside", "Controlled#REMOTE", "600000|30");
-        REDIS.call("SET", HASH, "not a hash");
-        try {
-            REDIS.call("PUBLISH", "gcache:control:urn", "Controlled#REMOTE");
-            await().atMost(Duration.ofSeconds(10)).until(() -> runtimeControl.reloadFailures() > failures);
-            // applied here, refused by Redis: this instance's state changed while the announced reload is retried
-            assertThatThrownBy(() -> control().override("Controlled", CacheLayer.LOCAL, null, 50))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("this instance only");
-            assertThat(control().useCase("Controlled").local().ramp()).isEqualTo(50);
-        } finally {
-            REDIS.call("DEL", HASH);
-            REDIS.call("RENAME", HASH + ".aside", HASH);
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> control().useCase("Controlled").remote()
-                .equals(new GCacheControl.LayerInfo(Duration.ofMinutes(10), Source.OVERRIDE, 30, Source.OVERRIDE)));
     }
 
     @Test
