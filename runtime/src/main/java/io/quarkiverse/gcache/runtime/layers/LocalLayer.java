@@ -140,6 +140,7 @@ public final class LocalLayer {
         if (ttlNanos > ttl.getExpiresAfter(TimeUnit.NANOSECONDS)) {
             // Twice: a fill that refreshes the oldest entry while the first pass runs stops that pass there (Caffeine
             // expires in write order and the refreshed entry is not expired); the second pass has moved it to the end.
+            // Best effort: a second such fill during the second pass, on a TTL increase, is not covered.
             cache.cleanUp();
             cache.cleanUp();
         }

@@ -106,6 +106,11 @@ public final class RemoteLayer {
         return timeout;
     }
 
+    /** The sampled server clock (R6a); for tests. */
+    public ServerClock clock() {
+        return clock;
+    }
+
     /**
      * Runs {@code operation} under {@code permit} and reports its outcome to the breaker whatever happens: an item
      * is a success, a failure (timeouts and refused connections included) a failure, a cancellation before either

@@ -43,10 +43,10 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * A run that has not ended after {@code shadow.timeout} is overdue: counted as {@code result=error}, logged, and its
  * slot (its key, its place under {@code max-concurrent}) is given to the next drawn hit; whatever it returns later is
- * ignored. A {@code Uni} or {@code CompletionStage} run holds no thread and always gives its slot up. A blocking run
- * does only while fewer than {@code max-concurrent} overdue blocking runs still hold their worker thread, so hung
- * methods hold at most twice {@code max-concurrent} worker threads; beyond that an overdue run keeps its slot, looks
- * again a timeout later, and is compared as usual if it ends first.
+ * ignored. A run does so only while fewer than {@code max-concurrent} overdue runs are still running (a blocking one
+ * holds a worker thread, and so may a {@code Uni} whose method blocks before returning; one that never completes holds
+ * its subscription), so hung methods hold at most twice {@code max-concurrent} runs' resources; beyond that an overdue
+ * run keeps its slot, looks again a timeout later, and is compared as usual if it ends first.
  */
 public final class ShadowVerifier {
 
@@ -259,21 +259,21 @@ public final class ShadowVerifier {
         }
 
         /**
-         * The deadline: gives the slot up, a blocking run only if few enough overdue runs hold threads already (else it
-         * looks again later).
+         * The deadline: gives the slot up if few enough overdue runs still hold what they hold (a thread, or the state
+         * of a subscription that never ends), else looks again later.
          */
         void overdue() {
-            boolean holdsThread = uc.kind() == MethodKind.SYNC;
-            if (holdsThread && !overduePermits.tryAcquire()) {
+            if (!overduePermits.tryAcquire()) {
                 if (state.get() == RUNNING) {
                     scheduleDeadline();
+                    if (state.get() != RUNNING) { // its result came meanwhile and cancelled the previous deadline
+                        deadline.cancel();
+                    }
                 }
                 return;
             }
-            if (!state.compareAndSet(RUNNING, holdsThread ? OVERDUE : OVERDUE_ENDED)) {
-                if (holdsThread) {
-                    overduePermits.release(); // its result came first
-                }
+            if (!state.compareAndSet(RUNNING, OVERDUE)) {
+                overduePermits.release(); // its result came first
                 return;
             }
             try {
@@ -298,8 +298,11 @@ public final class ShadowVerifier {
         /** Gives the slot back, by the result or the deadline that owns the run; once. */
         private void end() {
             if (slotGivenBack.compareAndSet(false, true)) {
-                uc.shadow().end(key);
-                permits.release();
+                try {
+                    uc.shadow().end(key);
+                } finally {
+                    permits.release();
+                }
             }
         }
 
