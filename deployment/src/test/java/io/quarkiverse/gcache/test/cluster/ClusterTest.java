@@ -91,6 +91,16 @@ class ClusterTest {
         otherClient.close();
     }
 
+    private static long commandCalls(PrivateRedis node, String command) {
+        for (String line : ((String) node.call("INFO", "commandstats")).split("\r\n")) {
+            if (line.startsWith("cmdstat_" + command + ":")) {
+                int start = line.indexOf("calls=") + 6;
+                return Long.parseLong(line.substring(start, line.indexOf(',', start)));
+            }
+        }
+        return 0;
+    }
+
     String read(String id) {
         try (GCache.Scope scope = gcache.enable()) {
             return profiles.get(id);
@@ -115,6 +125,7 @@ class ClusterTest {
             assertThat(other.invalidate("user_id", "s" + i, Duration.ZERO).await().atMost(Duration.ofSeconds(5))).isNull();
         }
         uc.localLayer().clear();
+        CLUSTER.masters().forEach(m -> m.call("CONFIG", "RESETSTAT"));
         long remoteErrors = uc.stats().errors(StatLayer.REMOTE);
         long remoteRequests = uc.stats().requests(StatLayer.REMOTE);
         int reads = profiles.reads.get();
@@ -122,6 +133,13 @@ class ClusterTest {
             assertThat(read("s" + i)).isEqualTo("name-" + i);
         }
         assertThat(uc.stats().requests(StatLayer.REMOTE) - remoteRequests).isEqualTo(60);
+        // every read asked the key's own master for its time (R6a: the clock of the node that writes the watermark;
+        // no sample of one node's clock serves another's keys)
+        assertThat(CLUSTER.masters().stream().mapToLong(m -> commandCalls(m, "mget")).sum()).isEqualTo(60);
+        for (PrivateRedis master : CLUSTER.masters()) {
+            assertThat(commandCalls(master, "time")).as("TIME on master %d", master.port())
+                    .isEqualTo(commandCalls(master, "mget"));
+        }
         // the 20 invalidated entities were recomputed (stale), the 40 others came from REMOTE
         assertThat(profiles.reads.get() - reads).isEqualTo(20);
         assertThat(uc.stats().errors(StatLayer.REMOTE) - remoteErrors).isZero();
