@@ -126,7 +126,8 @@ public class BenchMain implements QuarkusApplication {
     }
 
     /** The benchmarks that need no Redis; the REMOTE ones ({@link RemoteHits}) run after them. */
-    private static final Class<?>[] IN_PROCESS = { LocalHits.class, InterceptorOverhead.class, Parts.class };
+    private static final Class<?>[] IN_PROCESS = { LocalHits.class, LargeCacheHits.class, InterceptorOverhead.class,
+            Parts.class };
 
     /**
      * Runs one benchmark in a fresh JVM: this application again, with {@code --child}. In one JVM, the benchmarks that

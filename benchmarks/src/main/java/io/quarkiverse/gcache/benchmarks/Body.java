@@ -12,6 +12,7 @@ public enum Body {
     NOOP,
     PLAIN,
     REMOTE,
+    LARGE,
     MEMORY;
 
     /** Priming calls happen before the counters are reset; a few more are tolerated (a late REMOTE write). */

@@ -22,6 +22,13 @@ public class Subject {
         return VALUE;
     }
 
+    /** Row 1L: the same hit, in a LOCAL cache filled past half its bound ({@link LargeCacheHits}). */
+    @GCached(keyType = "user_id", id = "id", useCase = "Large", localTtl = "10m", localRamp = 100)
+    public User large(String id) {
+        Body.LARGE.ran();
+        return VALUE;
+    }
+
     @GCached(keyType = "user_id", id = "id", useCase = "Hit3", localTtl = "10m", localRamp = 100)
     public User hit3(String id, String region, int page, String sort) {
         Body.HIT3.ran();
