@@ -25,6 +25,7 @@ import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow;
 import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow.Result;
 import io.quarkiverse.gcache.test.GCacheApps;
 import io.quarkus.test.QuarkusUnitTest;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Shadow verification (reference R22) with a method that hangs: an overdue run is counted as an error and gives its
@@ -36,6 +37,7 @@ class ShadowTimeoutTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Db.class)
             .overrideConfigKey("quarkus.gcache.use-case.\"Hanging\".shadow.ramp", "100")
+            .overrideConfigKey("quarkus.gcache.use-case.\"HangingUni\".shadow.ramp", "100")
             .overrideConfigKey("quarkus.gcache.shadow.max-concurrent", "1")
             .overrideConfigKey("quarkus.gcache.shadow.timeout", "3s");
 
@@ -55,6 +57,18 @@ class ShadowTimeoutTest {
                 g.await(30, TimeUnit.SECONDS);
             }
             return "row " + id;
+        }
+
+        /** When set, the Uni of ids starting with "never" never completes; its cancellations are counted. */
+        volatile boolean unisHang;
+        final AtomicInteger cancelled = new AtomicInteger();
+
+        @GCached(keyType = "row_id", useCase = "HangingUni", localTtl = "10m", localRamp = 100)
+        public Uni<String> reactive(@GCacheId String id) {
+            if (unisHang && id.startsWith("never")) {
+                return Uni.createFrom().<String> nothing().onCancellation().invoke(cancelled::incrementAndGet);
+            }
+            return Uni.createFrom().item("row " + id);
         }
 
         int runs(String id) {
@@ -123,6 +137,36 @@ class ShadowTimeoutTest {
             assertThat(db.runs("ok")).isEqualTo(okRuns);
         } finally {
             db.gate.countDown();
+        }
+    }
+
+    /**
+     * A {@code Uni} run that never completes is cancelled at its deadline, which gives everything back: a second one
+     * gets a slot and is cancelled in turn (with one overdue permit, the first would otherwise hold it for good).
+     */
+    @Test
+    void aHungUniRunIsCancelledAndHoldsNothing() {
+        UseCaseShadow shadow = runtime.useCase("HangingUni").shadow();
+        assertThat(callUni("never1")).isEqualTo("row never1");
+        assertThat(callUni("never2")).isEqualTo("row never2");
+        long errors = count(shadow, Result.ERROR);
+        int cancelled = db.cancelled.get();
+        db.unisHang = true;
+        try {
+            assertThat(callUni("never1")).isEqualTo("row never1"); // its shadow run never completes
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(shadow, Result.ERROR) == errors + 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> db.cancelled.get() == cancelled + 1);
+            assertThat(callUni("never2")).isEqualTo("row never2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(shadow, Result.ERROR) == errors + 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> db.cancelled.get() == cancelled + 2);
+        } finally {
+            db.unisHang = false;
+        }
+    }
+
+    private String callUni(String id) {
+        try (GCache.Scope scope = gcache.enable()) {
+            return db.reactive(id).await().atMost(Duration.ofSeconds(5));
         }
     }
 

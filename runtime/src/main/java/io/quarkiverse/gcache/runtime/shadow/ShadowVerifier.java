@@ -43,10 +43,11 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * A run that has not ended after {@code shadow.timeout} is overdue: counted as {@code result=error}, logged, and its
  * slot (its key, its place under {@code max-concurrent}) is given to the next drawn hit; whatever it returns later is
- * ignored. A run does so only while fewer than {@code max-concurrent} overdue runs are still running (a blocking one
- * holds a worker thread, and so may a {@code Uni} whose method blocks before returning; one that never completes holds
- * its subscription), so hung methods hold at most twice {@code max-concurrent} runs' resources; beyond that an overdue
- * run keeps its slot, looks again a timeout later, and is compared as usual if it ends first.
+ * ignored; a {@code Uni} or {@code CompletionStage} run is cancelled. A run does so only while fewer than
+ * {@code max-concurrent} overdue runs are still running (a blocking one holds a worker thread, and so may a {@code Uni}
+ * whose method blocks before returning it; a cancelled subscription ends at once), so hung methods hold at most twice
+ * {@code max-concurrent} runs' resources; beyond that an overdue run keeps its slot, looks again a timeout later, and
+ * is compared as usual if it ends first.
  */
 public final class ShadowVerifier {
 
@@ -104,7 +105,7 @@ public final class ShadowVerifier {
             if (uc.kind() == MethodKind.SYNC) {
                 worker.execute(run::blocking);
             } else {
-                Detached.start(worker, run::reactive, run::fail);
+                run.detached = Detached.start(worker, run::reactive, run::fail);
             }
         } catch (Throwable t) { // e.g. a rejected task at shutdown
             run.fail(t);
@@ -161,6 +162,8 @@ public final class ShadowVerifier {
         /** The slot is given back once, however the owner's path ends (a second {@link #end} is ignored). */
         final AtomicBoolean slotGivenBack = new AtomicBoolean();
         volatile Deadline deadline;
+        /** A {@code Uni} or {@code CompletionStage} run's subscription, cancelled when it is overdue. */
+        volatile Detached.Handle detached;
 
         Run(UseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached, long bornNanos,
                 LocalEntry entry) {
@@ -283,6 +286,10 @@ public final class ShadowVerifier {
                         new java.util.concurrent.TimeoutException("shadow.timeout"));
             } finally {
                 end();
+                Detached.Handle d = detached;
+                if (d != null) {
+                    d.cancel(); // its cancellation (or its end, if the method blocks first) gives the overdue permit back
+                }
             }
         }
 
