@@ -7,14 +7,11 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.quarkiverse.gcache.GCache;
-import io.quarkus.arc.Arc;
 
 /**
  * Rows 1L and 4L: row 1's hit and row 4's raw read, in caches filled past half their bound (600,000 entries of
@@ -22,20 +19,16 @@ import io.quarkus.arc.Arc;
  * records every read for it, whatever the expiry, so both rows pay that; rows 1 and 4 measure caches of one entry.
  */
 @State(Scope.Thread)
-public class LargeCacheHits {
+public class LargeCacheHits extends ScopedHits {
 
     static final int ENTRIES = 600_000;
 
     String id = "42";
-    Subject subject;
-    GCache gcache;
-    GCache.Scope scope;
     Cache<String, User> caffeine;
 
     @Setup(Level.Trial)
     public void fill() {
-        subject = Arc.container().instance(Subject.class).get();
-        gcache = Arc.container().instance(GCache.class).get();
+        lookUp();
         // the same bound, TTL and maintenance executor as the LOCAL layer; keys as LOCAL's (the escaped id)
         caffeine = Caffeine.newBuilder().executor(Runnable::run).maximumSize(1_000_000)
                 .expireAfterWrite(Duration.ofMinutes(10)).build();
@@ -53,19 +46,9 @@ public class LargeCacheHits {
         Body.reset();
     }
 
-    @Setup(Level.Iteration)
-    public void enable() {
-        scope = gcache.enable();
-    }
-
-    @TearDown(Level.Iteration)
-    public void disable() {
-        scope.close();
-    }
-
-    @TearDown(Level.Trial)
-    public void check(BenchmarkParams params) {
-        Body.requireHits(params.getBenchmark(), Body.LARGE);
+    @Override
+    Body[] hitBodies() {
+        return new Body[] { Body.LARGE };
     }
 
     @Benchmark

@@ -8,8 +8,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -17,11 +15,10 @@ import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.GCacheKey;
-import io.quarkus.arc.Arc;
 
 /** Rows 1–4: LOCAL hits through @GCached, quarkus-cache's @CacheResult, and raw Caffeine as the floor. */
 @State(Scope.Thread)
-public class LocalHits {
+public class LocalHits extends ScopedHits {
 
     // Non-final fields: JMH cannot constant-fold them into the benchmark methods.
     String id = "42";
@@ -29,9 +26,6 @@ public class LocalHits {
     int page = 2;
     String sort = "new";
 
-    Subject subject;
-    GCache gcache;
-    GCache.Scope scope;
     Cache<String, User> caffeine;
     /**
      * Caffeine with a TTL per entry ({@code expireAfter}), as the LOCAL layer had it until it took one TTL per use case
@@ -42,8 +36,7 @@ public class LocalHits {
 
     @Setup(Level.Trial)
     public void prime() {
-        subject = Arc.container().instance(Subject.class).get();
-        gcache = Arc.container().instance(GCache.class).get();
+        lookUp();
         try (GCache.Scope s = gcache.enable()) {
             subject.hit(id);
             subject.hit3(id, region, page, sort);
@@ -73,20 +66,9 @@ public class LocalHits {
         Body.reset();
     }
 
-    // The scope is thread-bound: JMH runs iteration fixtures on the thread that then runs the measurement loop.
-    @Setup(Level.Iteration)
-    public void enable() {
-        scope = gcache.enable();
-    }
-
-    @TearDown(Level.Iteration)
-    public void disable() {
-        scope.close();
-    }
-
-    @TearDown(Level.Trial)
-    public void check(BenchmarkParams params) {
-        Body.requireHits(params.getBenchmark(), Body.HIT, Body.HIT3, Body.CACHE_RESULT);
+    @Override
+    Body[] hitBodies() {
+        return new Body[] { Body.HIT, Body.HIT3, Body.CACHE_RESULT };
     }
 
     @Benchmark

@@ -9,8 +9,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -28,22 +26,18 @@ import io.vertx.mutiny.redis.client.Response;
  * (what our read script fetches: value and watermark), plus the same JSON decode.
  */
 @State(Scope.Thread)
-public class RemoteHits {
+public class RemoteHits extends ScopedHits {
 
     static final String RAW_KEY = "bench:raw:user";
     static final String RAW_WATERMARK = "bench:raw:user#wm"; // absent, as an entity's watermark usually is
 
     String id = "42";
-    Subject subject;
-    GCache gcache;
-    GCache.Scope scope;
     Redis redis;
     ObjectReader reader;
 
     @Setup(Level.Trial)
     public void prime() throws IOException {
-        subject = Arc.container().instance(Subject.class).get();
-        gcache = Arc.container().instance(GCache.class).get();
+        lookUp();
         redis = Arc.container().instance(Redis.class).get();
         ObjectMapper mapper = Arc.container().instance(ObjectMapper.class).get();
         reader = mapper.readerFor(User.class); // made once, as GCache's JSON codec does
@@ -60,19 +54,9 @@ public class RemoteHits {
         Body.reset();
     }
 
-    @Setup(Level.Iteration)
-    public void enable() {
-        scope = gcache.enable();
-    }
-
-    @TearDown(Level.Iteration)
-    public void disable() {
-        scope.close();
-    }
-
-    @TearDown(Level.Trial)
-    public void check(BenchmarkParams params) {
-        Body.requireHits(params.getBenchmark(), Body.REMOTE);
+    @Override
+    Body[] hitBodies() {
+        return new Body[] { Body.REMOTE };
     }
 
     @Benchmark
