@@ -279,13 +279,13 @@ public final class ShadowVerifier {
                 overduePermits.release(); // its result came first
                 return;
             }
+            end(); // first: once the error is counted, the slot is free for the next drawn hit
             try {
                 uc.shadow().record(layer, UseCaseShadow.Result.ERROR, 0);
                 failures.logMessage("use case " + uc.name() + ": a shadow run of " + key + " did not end within "
                         + Duration.ofNanos(timeoutNanos) + "; its slot goes to the next drawn hit",
                         new java.util.concurrent.TimeoutException("shadow.timeout"));
             } finally {
-                end();
                 Detached.Handle d = detached;
                 if (d != null) {
                     d.cancel(); // its cancellation (or its end, if the method blocks first) gives the overdue permit back
