@@ -42,7 +42,10 @@ class GCacheProcessor {
                 .addBeanClasses(GCacheRuntime.class, DefaultGCache.class, GCachedInterceptor.class,
                         GCacheEnabledInterceptor.class, GCacheInvalidateInterceptor.class)
                 .build());
-        unremovable.produce(UnremovableBeanBuildItem.beanTypes(io.quarkiverse.gcache.GCacheConfigProvider.class));
+        // Looked up at startup, never injected: adapters and serializers are named only in annotation values, so ArC
+        // would remove them as unused and the fallback no-arg instance would have no injections (reference: API).
+        unremovable.produce(UnremovableBeanBuildItem.beanTypes(io.quarkiverse.gcache.GCacheConfigProvider.class,
+                io.quarkiverse.gcache.GCacheKeyAdapter.class, io.quarkiverse.gcache.GCacheSerializer.class));
     }
 
     /**

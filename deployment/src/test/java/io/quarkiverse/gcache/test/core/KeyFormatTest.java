@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.util.UUID;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -29,7 +30,7 @@ class KeyFormatTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Keys.class, User.class, Account.class, Filters.class,
-            FiltersKey.class, Order.class);
+            FiltersKey.class, Order.class, JoinedKey.class, Separator.class);
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
 
@@ -73,6 +74,12 @@ class KeyFormatTest {
     @Test
     void adapterTurnsAParameterIntoItsKeyString() {
         assertKey(() -> keys.search("5", new Filters("b", "a")), "{urn:user_id:5}?filters=a|b#Search");
+    }
+
+    /** Named only in an annotation, so ArC would remove the bean and a bare instance would have no injections. */
+    @Test
+    void anAdapterThatIsABeanGetsItsInjections() {
+        assertKey(() -> keys.joined("5", new Filters("b", "a")), "{urn:user_id:5}?filters=a-b#Joined");
     }
 
     @Test
@@ -157,6 +164,24 @@ class KeyFormatTest {
         }
     }
 
+    @ApplicationScoped
+    public static class JoinedKey implements GCacheKeyAdapter<Filters> {
+        @Inject
+        Separator separator;
+
+        @Override
+        public String toKey(Filters f) {
+            return String.join(separator.value(), java.util.Arrays.stream(f.values).sorted().toList());
+        }
+    }
+
+    @Singleton
+    public static class Separator {
+        String value() {
+            return "-";
+        }
+    }
+
     /** REMOTE only, so every key is visible in Redis. */
     @Singleton
     public static class Keys {
@@ -187,6 +212,11 @@ class KeyFormatTest {
 
         @GCached(keyType = "user_id", id = "id", useCase = "Search", remoteTtl = "1m", remoteRamp = 100)
         public String search(String id, @GCacheArg(adapter = FiltersKey.class) Filters filters) {
+            return id;
+        }
+
+        @GCached(keyType = "user_id", id = "id", useCase = "Joined", remoteTtl = "1m", remoteRamp = 100)
+        public String joined(String id, @GCacheArg(adapter = JoinedKey.class) Filters filters) {
             return id;
         }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -32,7 +33,8 @@ import io.quarkus.test.QuarkusUnitTest;
 class PluggablesTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest APP = GCacheApps.withRedis(Bean.class, Upper.class, Flags.class);
+    static final QuarkusUnitTest APP = GCacheApps.withRedis(Bean.class, Upper.class, Flags.class, Framed.class,
+            Frame.class);
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
 
@@ -55,6 +57,19 @@ class PluggablesTest {
         assertThat(new String(stored, Envelope.HEADER, stored.length - Envelope.HEADER, StandardCharsets.UTF_8))
                 .isEqualTo("VALUE-A"); // after the envelope header
         assertThat(bean.calls).hasValue(1);
+    }
+
+    /** Named only in an annotation, so ArC would remove the bean and a bare instance would have no injections. */
+    @Test
+    void aSerializerThatIsABeanGetsItsInjections() {
+        REDIS.flushAll();
+        try (GCache.Scope scope = gcache.enable()) {
+            assertThat(bean.framed("b")).isEqualTo("value-b");
+            await().until(() -> (Long) REDIS.call("EXISTS", "{urn:k:b}#Framed") == 1);
+        }
+        byte[] stored = REDIS.getBytes("{urn:k:b}#Framed");
+        assertThat(new String(stored, Envelope.HEADER, stored.length - Envelope.HEADER, StandardCharsets.UTF_8))
+                .isEqualTo("[value-b]");
     }
 
     @Test
@@ -83,6 +98,34 @@ class PluggablesTest {
         }
     }
 
+    @ApplicationScoped
+    public static class Framed implements GCacheSerializer {
+        @Inject
+        Frame frame;
+
+        @Override
+        public byte[] serialize(Object value, Type type) {
+            return (frame.open() + value + frame.close()).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Object deserialize(byte[] bytes, Type type) {
+            String s = new String(bytes, StandardCharsets.UTF_8);
+            return s.substring(frame.open().length(), s.length() - frame.close().length());
+        }
+    }
+
+    @Singleton
+    public static class Frame {
+        String open() {
+            return "[";
+        }
+
+        String close() {
+            return "]";
+        }
+    }
+
     @Singleton
     public static class Flags implements GCacheConfigProvider {
         @Override
@@ -106,6 +149,11 @@ class PluggablesTest {
         @GCached(keyType = "k", id = "id", useCase = "Custom", remoteTtl = "1m", remoteRamp = 100, serializer = Upper.class)
         public String custom(String id) {
             calls.incrementAndGet();
+            return "value-" + id;
+        }
+
+        @GCached(keyType = "k", id = "id", useCase = "Framed", remoteTtl = "1m", remoteRamp = 100, serializer = Framed.class)
+        public String framed(String id) {
             return "value-" + id;
         }
 
