@@ -3,6 +3,8 @@ package io.quarkiverse.gcache.deployment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.quarkiverse.gcache.runtime.keys.KeyArg;
 import io.quarkus.deployment.annotations.BuildProducer;
@@ -11,8 +13,9 @@ import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveHierarchyBuildItem;
 
 /**
- * What a native executable needs (reference: native image): cached value types for Jackson, and the classes the runtime
- * instantiates by name once at startup (adapters, serializers, generated id extractors).
+ * What a native executable needs (reference: native image): cached value types for Jackson, every class a recorded
+ * value type names (the runtime loads each by name at startup, {@code java.util.List} included), and the classes the
+ * runtime instantiates by name once at startup (adapters, serializers, generated id extractors).
  */
 class NativeProcessor {
 
@@ -20,9 +23,14 @@ class NativeProcessor {
     void register(List<CachedMethodBuildItem> methods, List<InvalidateMethodBuildItem> invalidateMethods,
             BuildProducer<ReflectiveHierarchyBuildItem> hierarchy, BuildProducer<ReflectiveClassBuildItem> classes) {
         List<String> instantiated = new ArrayList<>();
+        Set<String> loaded = new TreeSet<>();
         for (CachedMethodBuildItem m : methods) {
             hierarchy.produce(ReflectiveHierarchyBuildItem.builder(m.valueType())
                     .source("GCache value type of " + m.descriptor().declaration()).build());
+            if (m.descriptor().valueType() != null) {
+                // ValueTypes.parse: Class.forName per name; the hierarchy item above skips java.* classes
+                loaded.addAll(List.of(m.descriptor().valueType().split("[<>,]+")));
+            }
             m.descriptor().args().stream().map(KeyArg::adapter).filter(Objects::nonNull).forEach(instantiated::add);
             if (m.descriptor().serializer() != null) {
                 instantiated.add(m.descriptor().serializer());
@@ -35,6 +43,11 @@ class NativeProcessor {
             if (m.descriptor().idSource().extractor() != null) {
                 instantiated.add(m.descriptor().idSource().extractor());
             }
+        }
+        loaded.remove("");
+        if (!loaded.isEmpty()) {
+            classes.produce(ReflectiveClassBuildItem.builder(loaded.toArray(String[]::new)).constructors(false)
+                    .reason("GCache loads it by name at startup (a cached value type)").build());
         }
         if (!instantiated.isEmpty()) {
             classes.produce(ReflectiveClassBuildItem.builder(instantiated.stream().distinct().toArray(String[]::new))

@@ -24,9 +24,9 @@ import io.quarkus.deployment.builditem.nativeimage.ReflectiveMethodBuildItem;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
- * reference: native image: what a native executable needs is registered at build time — cached value types for Jackson, classes
- * instantiated by name (adapters, the generated id extractors that read property paths without reflection), and
- * the @GCacheInvalidate methods looked up at startup.
+ * reference: native image: what a native executable needs is registered at build time — cached value types for Jackson,
+ * every class a value type names (loaded by name at startup), classes instantiated by name (adapters, the generated id
+ * extractors that read property paths without reflection); no method is looked up reflectively.
  */
 class NativeRegistrationTest {
 
@@ -50,6 +50,8 @@ class NativeRegistrationTest {
     void registrationsForANativeImage() {
         assertThat(HIERARCHY).anyMatch(t -> t.contains(Order.class.getName()));
         assertThat(CLASSES).contains(FiltersKey.class.getName());
+        // ValueTypes loads every class of a value type by name at startup: List<Order> needs java.util.List too
+        assertThat(CLASSES).contains(List.class.getName(), Order.class.getName(), "[Ljava.lang.String;");
         assertThat(CLASSES).anyMatch(name -> name.contains("$$GCacheId$byUser"));
         assertThat(CLASSES).anyMatch(name -> name.contains("$$GCacheInvalidateId$update"));
         // both annotations reach the runtime through recorded data and bindings: no method is looked up reflectively
@@ -97,6 +99,11 @@ class NativeRegistrationTest {
         @GCached(keyType = "user_id", id = "user.id", localTtl = "1m", localRamp = 100)
         public String byUser(User user) {
             return user.id();
+        }
+
+        @GCached(keyType = "user_id", id = "id", localTtl = "1m", localRamp = 100)
+        public String[] names(String id) {
+            return new String[] { id };
         }
 
         @GCacheInvalidate(keyType = "user_id", id = "user.id")
