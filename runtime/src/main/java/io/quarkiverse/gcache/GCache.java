@@ -25,7 +25,9 @@ public interface GCache {
 
     /**
      * Invalidates every cached value of the entity, for all use cases and arguments: LOCAL at once, REMOTE through
-     * the watermark. Never throws.
+     * the watermark. Never throws on a Redis failure. A {@code null} id is the entity {@code null}, the one a
+     * {@code @GCached} call with a {@code null} id is cached under. On a Vert.x event loop it does not wait for
+     * Redis (and returns {@code false}); {@link #invalidateAsync} tells the outcome.
      *
      * @return {@code true} when the watermark reached Redis or there is no Redis; {@code false} when Redis could not
      *         be written (LOCAL is invalidated either way)
@@ -48,7 +50,8 @@ public interface GCache {
     void flushAll();
 
     /**
-     * Removes one entry from every layer; {@code true} when something was removed.
+     * Removes one entry from every layer; {@code true} when something was removed. On a Vert.x event loop the Redis
+     * {@code DEL} is sent but not waited for, and the result tells whether LOCAL held the entry.
      *
      * @throws IllegalArgumentException for the reserved use case {@code watermark} (use {@link #invalidate})
      */

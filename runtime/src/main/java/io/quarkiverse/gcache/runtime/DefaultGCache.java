@@ -3,6 +3,8 @@ package io.quarkiverse.gcache.runtime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -53,6 +55,7 @@ public class DefaultGCache implements GCache {
 
     @Override
     public boolean invalidate(String keyType, String id, Duration futureBuffer) {
+        Objects.requireNonNull(keyType, "keyType");
         Uni<Void> remote = invalidateAsync(keyType, id, futureBuffer);
         if (runtime.remote() == null) {
             return true; // LOCAL only: done
@@ -72,7 +75,9 @@ public class DefaultGCache implements GCache {
 
     @Override
     public Uni<Void> invalidateAsync(String keyType, String id, Duration futureBuffer) {
-        return runtime.invalidator().invalidate(keyType, id, futureBuffer);
+        Objects.requireNonNull(keyType, "keyType");
+        // a null id is the entity "null", as @GCached and @GCacheInvalidate key a null id (KeyValues)
+        return runtime.invalidator().invalidate(keyType, id == null ? "null" : id, futureBuffer);
     }
 
     @Override
@@ -114,8 +119,12 @@ public class DefaultGCache implements GCache {
         }
         RemoteLayer remote = runtime.remote();
         if (remote != null) {
+            AtomicBoolean deleted = new AtomicBoolean();
+            Uni<Long> delete = remote.delete(urn).invoke(n -> deleted.set(n > 0));
             try {
-                removed |= remote.delete(urn).await().indefinitely() > 0;
+                // on an event loop the DEL is sent and not waited for (R12): the result then tells LOCAL only
+                Blocking.awaitUnlessEventLoop(delete, t -> LOG.warnf("GCache could not delete %s from Redis: %s", urn, t));
+                removed |= deleted.get();
             } catch (RuntimeException e) {
                 LOG.warnf("GCache could not delete %s from Redis: %s", urn, e);
             }

@@ -49,6 +49,8 @@ class InvalidationTest {
     GCacheRuntime runtime;
     @Inject
     Profiles profiles;
+    @Inject
+    io.vertx.core.Vertx vertx;
 
     @BeforeEach
     void clean() {
@@ -374,6 +376,29 @@ class InvalidationTest {
         assertThat(exists("{urn:user_id:11}#Profile")).isTrue();
         assertThat(runtime.useCase("Profile").localKeys()).containsOnly("{urn:user_id:11}#Profile");
         assertThat(gcache.delete(GCacheKey.of("user_id", "10", "Profile"))).isFalse();
+    }
+
+    @Test
+    void deleteOnAnEventLoopStillRemovesTheRedisEntry() throws Exception {
+        profiles.source.put("13", "v");
+        read("13");
+        await().until(() -> exists("{urn:user_id:13}#Profile"));
+        CompletableFuture<Boolean> onEventLoop = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> {
+            try {
+                onEventLoop.complete(gcache.delete(GCacheKey.of("user_id", "13", "Profile")));
+            } catch (Throwable t) {
+                onEventLoop.completeExceptionally(t);
+            }
+        });
+        assertThat(onEventLoop.get(5, TimeUnit.SECONDS)).isTrue(); // LOCAL held it
+        await().until(() -> !exists("{urn:user_id:13}#Profile"));
+    }
+
+    @Test
+    void aNullIdInvalidatesTheEntityANullIdIsCachedUnder() {
+        assertThat(gcache.invalidate("user_id", null)).isTrue();
+        assertThat(exists("{urn:user_id:null}#watermark")).isTrue();
     }
 
     @Test
