@@ -172,6 +172,30 @@ class ControlTest {
     }
 
     /**
+     * A kill switch set while Redis is down applies here at once (the caller learns it is not stored yet) and is not
+     * undone when Redis comes back, whose first reload finds no such field: it is written for the fleet then.
+     */
+    @Test
+    void aKillSwitchSetWhileRedisIsDownIsWrittenWhenRedisIsBack() {
+        REDIS.stop();
+        try {
+            assertThatThrownBy(() -> control().override("Controlled", CacheLayer.REMOTE, null, 0))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("when Redis answers again");
+            assertThat(control().useCase("Controlled").remote().ramp()).isZero();
+        } finally {
+            REDIS.start(); // empty: no persistence
+            REDIS.call("HSET", HASH, "Preloaded#LOCAL", "|0"); // what the restart lost, for the other tests
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> "|0".equals(REDIS.call("HGET", HASH, "Controlled#REMOTE")));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            runtime.control().reload().await().atMost(Duration.ofSeconds(5));
+            assertThat(control().useCase("Controlled").remote()).isEqualTo(
+                    new GCacheControl.LayerInfo(Duration.ofMinutes(2), Source.PROPERTIES, 0, Source.OVERRIDE));
+            assertThat(control().useCase("Preloaded").local().ramp()).isZero();
+        });
+    }
+
+    /**
      * Announces a new override of Controlled's REMOTE layer while the overrides hash cannot be read (a string in its
      * place: WRONGTYPE), runs {@code meanwhile} once a reload has failed, then puts the hash back with the override.
      */

@@ -27,6 +27,10 @@ import io.smallrye.mutiny.Uni;
  * empty when not overridden; field {@code <useCase>#SHADOW}, value {@code |<ramp>}, for the shadow ramp of R22) and announced
  * on {@code gcache:control:<prefix>}, upon which every instance reloads
  * the hash. Instances load it at startup and after any gap in their subscription.
+ * <p>
+ * A change Redis refuses (down, timing out) stays in force here and is kept as pending: every reload first writes the
+ * pending changes (and announces them), and never overwrites a pending field with what the hash holds. Without
+ * that, the first reload after Redis came back would silently undo a kill switch set during the outage.
  */
 public final class RuntimeControl implements GCacheControl {
 
@@ -41,6 +45,14 @@ public final class RuntimeControl implements GCacheControl {
     /** Bumped by every local change; a reload that raced one is dropped (the change's own announcement reloads). */
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
+    /** Local changes Redis refused, by field, until written; guarded by itself, with {@link #started}. */
+    private final Map<String, Pending> pending = new HashMap<>();
+    /** By field, the generation of the newest local change whose write has begun: an older one must not win. */
+    private final Map<String, Long> started = new HashMap<>();
+
+    /** A refused change: the field's value ({@code null}: removed) and the generation of the change. */
+    private record Pending(String value, long generation) {
+    }
 
     public RuntimeControl(Map<String, UseCase> useCases, RemoteLayer remote, String prefix) {
         this.useCases = useCases;
@@ -77,22 +89,24 @@ public final class RuntimeControl implements GCacheControl {
         if (ttl != null && ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
         }
+        long change;
         synchronized (this) { // see reload()
-            generation.incrementAndGet();
+            change = generation.incrementAndGet();
             uc.override(layer, ttl, ramp);
         }
         publish(useCase + "#" + layer, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|"
-                + (ramp == null ? "" : String.valueOf(ramp)));
+                + (ramp == null ? "" : String.valueOf(ramp)), change);
     }
 
     @Override
     public void clearOverride(String useCase, CacheLayer layer) {
         UseCase uc = known(useCase);
+        long change;
         synchronized (this) { // see reload()
-            generation.incrementAndGet();
+            change = generation.incrementAndGet();
             uc.override(layer, null, null);
         }
-        publish(useCase + "#" + layer, null);
+        publish(useCase + "#" + layer, null, change);
     }
 
     @Override
@@ -101,11 +115,12 @@ public final class RuntimeControl implements GCacheControl {
         if (ramp != null && (ramp < 0 || ramp > 100)) {
             throw new IllegalArgumentException("shadow ramp must be between 0 and 100, got " + ramp);
         }
+        long change;
         synchronized (this) { // see reload()
-            generation.incrementAndGet();
+            change = generation.incrementAndGet();
             uc.shadow().override(ramp);
         }
-        publish(useCase + "#" + SHADOW, ramp == null ? null : "|" + ramp);
+        publish(useCase + "#" + SHADOW, ramp == null ? null : "|" + ramp, change);
     }
 
     /**
@@ -125,17 +140,23 @@ public final class RuntimeControl implements GCacheControl {
         return reloadFailures.get();
     }
 
-    /** Loads every override from Redis (startup, announcements, after a subscription gap). */
+    /**
+     * Writes the pending changes, then loads every override from Redis (startup, announcements, after a subscription
+     * gap). Fails when a pending change or the hash could not be written or read.
+     */
     public Uni<Void> reload() {
         if (remote == null) {
             return Uni.createFrom().voidItem();
         }
-        long started = generation.get();
-        return remote.hashGetAll(hash).invoke(stored -> {
+        long[] started = new long[1];
+        return writePending().chain(() -> {
+            started[0] = generation.get();
+            return remote.hashGetAll(hash);
+        }).invoke(stored -> {
             // Checked and applied under the lock that local changes take: otherwise a change made while this
             // applies an older state would be overwritten by it.
             synchronized (this) {
-                if (generation.get() == started) {
+                if (generation.get() == started[0]) {
                     apply(stored);
                 }
             }
@@ -149,7 +170,11 @@ public final class RuntimeControl implements GCacheControl {
     private void apply(Map<String, String> stored) {
         for (UseCase uc : useCases.values()) {
             for (CacheLayer layer : CacheLayer.values()) {
-                String value = stored.get(uc.name() + "#" + layer);
+                String field = uc.name() + "#" + layer;
+                if (isPending(field)) {
+                    continue; // this instance's own newer change, not written yet
+                }
+                String value = stored.get(field);
                 if (value == null) {
                     uc.override(layer, null, null);
                     continue;
@@ -162,6 +187,9 @@ public final class RuntimeControl implements GCacheControl {
                 } catch (RuntimeException e) {
                     LOG.warnf("GCache ignored a malformed override %s#%s = %s", uc.name(), layer, value);
                 }
+            }
+            if (isPending(uc.name() + "#" + SHADOW)) {
+                continue;
             }
             String shadow = stored.get(uc.name() + "#" + SHADOW);
             Integer ramp = null;
@@ -180,15 +208,19 @@ public final class RuntimeControl implements GCacheControl {
         }
     }
 
-    private void publish(String field, String value) {
+    private void publish(String field, String value, long change) {
         if (remote == null) {
             return;
+        }
+        synchronized (pending) {
+            started.merge(field, change, Math::max);
         }
         // A reload that started while the write was under way may have read the hash before it: bump the generation
         // again once written, so such a reload is dropped. That may drop the reload of the write's own announcement
         // too (it can start before the reply arrives), so reload once more after the write: the last reload always
         // starts after the last write, and the local state ends as Redis has it.
         Uni<Void> write = remote.writeOverride(hash, field, value, channel)
+                .onItemOrFailure().invoke((ok, failure) -> ended(field, value, change, failure == null))
                 .onItemOrFailure().invoke(() -> generation.incrementAndGet())
                 .onItem().call(() -> reload().onFailure().recoverWithNull());
         try {
@@ -196,8 +228,62 @@ public final class RuntimeControl implements GCacheControl {
                     t -> LOG.warnf("GCache override %s applied on this instance only: %s", field, t));
         } catch (RuntimeException e) {
             throw new IllegalStateException("The override of " + field + " applies to this instance only: Redis could "
-                    + "not be written (" + e.getMessage() + ")", e);
+                    + "not be written (" + e.getMessage() + "); it is written for the fleet when Redis answers again", e);
         }
+    }
+
+    /** Records how the write of a local change ended; a refused one becomes pending, and a retry starts. */
+    private void ended(String field, String value, long change, boolean written) {
+        boolean retry = false;
+        synchronized (pending) {
+            Pending p = pending.get(field);
+            if (written) {
+                if (p != null && p.generation() <= change) {
+                    pending.remove(field);
+                }
+            } else if (started.getOrDefault(field, change) <= change && (p == null || p.generation() < change)) {
+                // refused, and no newer change of the field has begun (that one's write decides)
+                pending.put(field, new Pending(value, change));
+                retry = true;
+            }
+        }
+        if (retry) {
+            // the subscription's resync retries too, but a refused write need not have cost the subscription
+            reloadAnnounced().subscribe().with(ok -> {
+            }, t -> LOG.debugf("GCache pending overrides not written yet: %s", t));
+        }
+    }
+
+    private boolean isPending(String field) {
+        synchronized (pending) {
+            return pending.containsKey(field);
+        }
+    }
+
+    private boolean stillPending(String field, Pending p) {
+        synchronized (pending) {
+            return pending.get(field) == p && started.getOrDefault(field, 0L) <= p.generation();
+        }
+    }
+
+    /** Writes (and announces) each pending change, one after the other; fails at the first refused. */
+    private Uni<Void> writePending() {
+        List<Map.Entry<String, Pending>> waiting;
+        synchronized (pending) {
+            if (pending.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            waiting = new ArrayList<>(pending.entrySet());
+        }
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (Map.Entry<String, Pending> e : waiting) {
+            String field = e.getKey();
+            Pending p = e.getValue();
+            // skipped when a newer change of the field took its place meanwhile
+            all = all.chain(() -> stillPending(field, p) ? remote.writeOverride(hash, field, p.value(), channel)
+                    .invoke(() -> ended(field, p.value(), p.generation(), true)) : Uni.createFrom().voidItem());
+        }
+        return all;
     }
 
     private UseCase known(String name) {
