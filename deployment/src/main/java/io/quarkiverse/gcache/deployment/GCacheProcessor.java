@@ -12,6 +12,7 @@ import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
 import io.quarkiverse.gcache.runtime.http.GCacheEnabledRequestFilter;
 import io.quarkiverse.gcache.runtime.http.HttpMethodRequestFilter;
 import io.quarkiverse.gcache.runtime.invalidation.GCacheInvalidateInterceptor;
+import io.quarkiverse.gcache.runtime.layers.RedisNodeOptions;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.arc.deployment.ValidationPhaseBuildItem;
@@ -40,7 +41,8 @@ class GCacheProcessor {
     void beans(BuildProducer<AdditionalBeanBuildItem> beans, BuildProducer<UnremovableBeanBuildItem> unremovable) {
         beans.produce(AdditionalBeanBuildItem.builder().setUnremovable()
                 .addBeanClasses(GCacheRuntime.class, DefaultGCache.class, GCachedInterceptor.class,
-                        GCacheEnabledInterceptor.class, GCacheInvalidateInterceptor.class)
+                        GCacheEnabledInterceptor.class, GCacheInvalidateInterceptor.class,
+                        RedisNodeOptions.class)
                 .build());
         // Looked up at startup, never injected: adapters and serializers are named only in annotation values, so ArC
         // would remove them as unused and the fallback no-arg instance would have no injections (reference: API).

@@ -31,6 +31,7 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
 import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
+import io.quarkiverse.gcache.runtime.layers.RedisNodeOptions;
 import io.quarkiverse.gcache.runtime.layers.RedisSetup;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.shadow.ShadowVerifier;
@@ -70,6 +71,9 @@ public class GCacheRuntime {
     /** A bean only when the build found OpenTelemetry tracing (R16); resolved once here, never per call. */
     @Inject
     Instance<Tracing> tracing;
+    /** The options the Redis client was built with, for the per-master watch of watch-watermarks (R17, R19). */
+    @Inject
+    RedisNodeOptions nodeOptions;
 
     private Map<String, UseCase> useCases;
     private Map<String, Invalidation> invalidations;
@@ -79,6 +83,7 @@ public class GCacheRuntime {
     private RuntimeControl control;
     private volatile InvalidationSubscriber subscriber;
     private long outboxRetries = -1;
+    private String redisClientName;
 
     @PostConstruct
     void init() {
@@ -134,7 +139,8 @@ public class GCacheRuntime {
                     () -> control.reloadAnnounced().subscribe().with(ok -> {
                     }, t -> {
                     }), config.remote().timeout(),
-                    config.invalidation().watchWatermarks() ? invalidator.watermarkPattern() : null);
+                    config.invalidation().watchWatermarks() ? invalidator.watermarkPattern() : null,
+                    (host, port) -> nodeOptions.forNode(redisClientName, host, port));
             if (config.invalidation().watchWatermarks()) {
                 checkKeyspaceNotifications();
             }
@@ -256,6 +262,7 @@ public class GCacheRuntime {
             return null;
         }
         LOG.debugf("GCache uses the Redis client %s for the REMOTE layer", name);
+        redisClientName = name;
         return new RemoteLayer(redis.get(), config.remote().timeout(), config.remote().maxValueSize().asLongValue(),
                 RedisSetup.of(name).cluster()); // R19
     }

@@ -3,6 +3,7 @@ package io.quarkiverse.gcache.runtime.invalidation;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import org.jboss.logging.Logger;
 
@@ -13,6 +14,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.ResponseType;
 
 /**
@@ -34,6 +36,12 @@ import io.vertx.redis.client.ResponseType;
  * shard subscription itself ({@code sunsubscribe}: the slot moved to another master, or the master became a replica
  * in a failover), or the connection to any master ends, the subscription is lost: a gap (R8a), then a new
  * connection with the cluster's current slots.
+ * <p>
+ * Watching watermarks ({@code invalidation.watch-watermarks}, R17) adds a {@code PSUBSCRIBE} to their keyspace
+ * notifications: on this connection with a single Redis or Sentinel; on Redis Cluster, where notifications stay on the
+ * node that wrote the key, on a connection to every master ({@link ClusterWatermarkWatch}). There a master that cannot
+ * be heard is a gap as well (R8a): LOCAL of tracked use cases is used only while this subscription is in place
+ * <em>and</em> every master is watched, and is resynced when both are back.
  */
 public final class InvalidationSubscriber {
 
@@ -64,6 +72,10 @@ public final class InvalidationSubscriber {
     private volatile boolean confirmedControl;
     private long backoffMillis = 50;
     private long heartbeat = -1;
+    /** Redis Cluster with watch-watermarks: the per-master watch (R17, R19); otherwise {@code null}. */
+    private final ClusterWatermarkWatch watch;
+    /** The watch's gap was logged as a warning; its end is logged then (guarded by this). */
+    private boolean watchGapSaid;
 
     /**
      * @param controlChannel also subscribed; a message there, and every resync, runs {@code onControl} (runtime
@@ -74,7 +86,17 @@ public final class InvalidationSubscriber {
      */
     public InvalidationSubscriber(Redis redis, Vertx vertx, Invalidator invalidator, String controlChannel,
             Runnable onControl, Duration timeout, String watermarkPattern) {
-        this.watermarkPattern = watermarkPattern;
+        this(redis, vertx, invalidator, controlChannel, onControl, timeout, watermarkPattern,
+                (host, port) -> new RedisOptions().setEndpoint("redis://" + host + ":" + port));
+    }
+
+    /**
+     * @param nodeOptions Redis Cluster with {@code watermarkPattern}: options of a standalone connection to one master,
+     *        from its host and port (the client's credentials and TLS); unused otherwise
+     */
+    public InvalidationSubscriber(Redis redis, Vertx vertx, Invalidator invalidator, String controlChannel,
+            Runnable onControl, Duration timeout, String watermarkPattern,
+            BiFunction<String, Integer, RedisOptions> nodeOptions) {
         this.redis = redis;
         this.vertx = vertx;
         this.invalidator = invalidator;
@@ -82,26 +104,37 @@ public final class InvalidationSubscriber {
         this.onControl = onControl;
         this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(2000 + 2 * timeout.toMillis());
         this.sharded = invalidator.sharded();
-        if (sharded && watermarkPattern != null) {
-            LOG.warnf("quarkus.gcache.invalidation.watch-watermarks on Redis Cluster hears the keyspace notifications "
-                    + "of one master only (they are not propagated across the cluster); invalidations by other writers "
-                    + "(Python gcache) of entities on other masters reach LOCAL only when entries expire");
-        }
+        // R19: keyspace notifications are node-local on a cluster, so the pattern goes to every master, not here
+        this.watermarkPattern = sharded ? null : watermarkPattern;
+        this.watch = sharded && watermarkPattern != null
+                ? new ClusterWatermarkWatch(redis, vertx, nodeOptions, watermarkPattern, invalidator, new WatchListener(),
+                        Duration.ofNanos(silenceNanos))
+                : null;
     }
 
     public void start() {
         heartbeat = vertx.setPeriodic(PING_INTERVAL_MILLIS, id -> heartbeat());
         connect();
+        if (watch != null) {
+            watch.start();
+        }
     }
 
+    /**
+     * Invalidations can reach this instance: subscribed, and on Redis Cluster with watch-watermarks, every master's
+     * watermark notifications are heard too.
+     */
     public boolean isSubscribed() {
-        return subscribed;
+        return subscribed && (watch == null || watch.isWatching());
     }
 
     public void stop() {
         stopped.set(true);
         if (heartbeat >= 0) {
             vertx.cancelTimer(heartbeat);
+        }
+        if (watch != null) {
+            watch.stop();
         }
         RedisConnection c = connection;
         if (c != null) {
@@ -171,7 +204,7 @@ public final class InvalidationSubscriber {
         heardControl = lastHeard;
         subscribed = true;
         backoffMillis = 50;
-        invalidator.subscribed();
+        boolean resynced = closeGap();
         if (!everSubscribed && !hadGap) {
             // the startup load of the overrides may have failed (a Cluster client's first command also discovers
             // the slots): load them again now that announcements can be heard
@@ -181,8 +214,57 @@ public final class InvalidationSubscriber {
         if (hadGap) {
             hadGap = false;
             onControl.run();
-            LOG.infof("GCache re-subscribed to %s; LOCAL values of tracked use cases computed before were dropped, "
-                    + "since invalidations may have been missed, and LOCAL is used again", invalidator.channel());
+            if (resynced) {
+                LOG.infof("GCache re-subscribed to %s; LOCAL values of tracked use cases computed before were dropped, "
+                        + "since invalidations may have been missed, and LOCAL is used again", invalidator.channel());
+            } else {
+                LOG.infof("GCache re-subscribed to %s; LOCAL of tracked use cases stays off until the watermark "
+                        + "notifications of every master are heard again", invalidator.channel());
+            }
+        }
+    }
+
+    /**
+     * Ends the gap (R8a: drop what was computed before, then use LOCAL) when every source of invalidations is heard:
+     * the subscription and, on a watched cluster, every master. Caller holds the lock. Returns whether it did.
+     */
+    private boolean closeGap() {
+        if (!subscribed || (watch != null && !watch.isWatching())) {
+            return false;
+        }
+        if (invalidator.gap().isOpen()) {
+            invalidator.subscribed();
+        }
+        return true;
+    }
+
+    /** The per-master watch's gap, joined to this subscription's (R8a); called on the watch's context. */
+    private final class WatchListener implements ClusterWatermarkWatch.Listener {
+        @Override
+        public void watchLost(String why) {
+            synchronized (InvalidationSubscriber.this) {
+                if (stopped.get()) {
+                    return;
+                }
+                boolean wasOpen = invalidator.gap().isOpen();
+                invalidator.lost();
+                if (!wasOpen) {
+                    watchGapSaid = true;
+                    LOG.warnf("GCache: %s; LOCAL of tracked use cases is off until every master's watermark "
+                            + "notifications are heard again", why);
+                }
+            }
+        }
+
+        @Override
+        public void watchComplete() {
+            synchronized (InvalidationSubscriber.this) {
+                if (!stopped.get() && closeGap() && watchGapSaid) {
+                    watchGapSaid = false;
+                    LOG.infof("GCache hears the watermark notifications of every master again; LOCAL values of tracked "
+                            + "use cases computed before were dropped, and LOCAL is used again");
+                }
+            }
         }
     }
 
@@ -249,15 +331,7 @@ public final class InvalidationSubscriber {
                 return;
             }
         }
-        if (r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 4
-                && "pmessage".equals(r.get(0).toString())) {
-            // __keyspace@<db>__:<key> -> the event (set, setex, ...): a watermark was written by someone
-            String channel = r.get(2).toString();
-            try {
-                invalidator.onWatermarkWritten(channel.substring(channel.indexOf("__:") + 3));
-            } catch (RuntimeException e) {
-                LOG.warnf("GCache ignored a malformed watermark notification %s: %s", channel, e);
-            }
+        if (onWatermarkNotification(invalidator, r)) {
             return;
         }
         if (r != null && (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() >= 3
@@ -274,6 +348,25 @@ public final class InvalidationSubscriber {
         }
     }
 
+    /**
+     * Applies {@code r} if it is a watermark's keyspace notification ({@code pmessage}, R17) and says whether it was;
+     * any thread.
+     */
+    static boolean onWatermarkNotification(Invalidator invalidator, Response r) {
+        if (r == null || (r.type() != ResponseType.MULTI && r.type() != ResponseType.PUSH) || r.size() < 4
+                || !"pmessage".equals(r.get(0).toString())) {
+            return false;
+        }
+        // __keyspace@<db>__:<key> -> the event (set, setex, ...): a watermark was written by someone
+        String channel = r.get(2).toString();
+        try {
+            invalidator.onWatermarkWritten(channel.substring(channel.indexOf("__:") + 3));
+        } catch (RuntimeException e) {
+            LOG.warnf("GCache ignored a malformed watermark notification %s: %s", channel, e);
+        }
+        return true;
+    }
+
     private synchronized void lost(RedisConnection c, String why) {
         if (stopped.get() || connection != c || c == null) {
             return; // an old connection's late event, or already handled
@@ -283,6 +376,9 @@ public final class InvalidationSubscriber {
         hadGap = true;
         connection = null;
         invalidator.lost();
+        if (watch != null) {
+            watch.rediscover(); // R19: a slot moved or a master changed, maybe the set of masters too
+        }
         if (was) {
             LOG.warnf("GCache invalidation subscription %s; LOCAL of tracked use cases is off until it is back", why);
         } else {
