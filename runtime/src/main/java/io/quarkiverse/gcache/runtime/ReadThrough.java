@@ -148,7 +148,7 @@ final class ReadThrough {
                 CompletableFuture<LocalEntry> refresh = uc.earlyRefresh() ? earlyRefresh(uc, local, key, hit) : null;
                 if (refresh == null) {
                     if (sampled) {
-                        uc.meters().get(System.nanoTime() - t0);
+                        uc.meters().get(StatLayer.LOCAL, System.nanoTime() - t0);
                     }
                     uc.served(StatLayer.LOCAL);
                     if (uc.shadow().draw()) { // R22, off the caller's path
@@ -173,7 +173,7 @@ final class ReadThrough {
             if (late != null && !isStale(uc, key, late)) {
                 local.release(key, claim);
                 claim.complete(late);
-                uc.meters().get(System.nanoTime() - t0);
+                uc.meters().get(StatLayer.LOCAL, System.nanoTime() - t0);
                 uc.served(StatLayer.LOCAL);
                 return late.value();
             }
@@ -205,7 +205,7 @@ final class ReadThrough {
             uc.stats().miss(StatLayer.LOCAL, MissReason.STALE);
             return syncLoad(uc, ctx, key, null, 0, t0);
         }
-        uc.meters().get(System.nanoTime() - t0);
+        uc.meters().get(StatLayer.LOCAL, System.nanoTime() - t0);
         uc.served(StatLayer.LOCAL);
         return waited.value();
     }
@@ -278,7 +278,7 @@ final class ReadThrough {
                 }
                 if (hit != MISS) {
                     fillLocal(uc, claim, hit, localTtl, key, start);
-                    uc.meters().get(System.nanoTime() - start);
+                    uc.meters().get(StatLayer.REMOTE, System.nanoTime() - start);
                     uc.served(StatLayer.REMOTE);
                     if (uc.shadow().draw()) { // R22, off the caller's path
                         shadows.verify(uc, ctx, key, StatLayer.REMOTE, hit, remoteBirth(read), null);
@@ -288,12 +288,14 @@ final class ReadThrough {
             }
         }
         uc.served(null);
+        // R16: a call is timed under the deepest layer it consulted, as gcache's layers time their own fallback
+        StatLayer ended = permit != null ? StatLayer.REMOTE : StatLayer.LOCAL;
         long m0 = System.nanoTime();
         Object value;
         try {
             value = ctx.proceed();
         } catch (Throwable t) {
-            uc.meters().fallback(System.nanoTime() - m0);
+            uc.meters().fallback(ended, System.nanoTime() - m0);
             uc.methodFailed(t);
             if (lease != null) {
                 remote.release(lease);
@@ -301,7 +303,7 @@ final class ReadThrough {
             throw t;
         }
         long m1 = System.nanoTime();
-        uc.meters().fallback(m1 - m0);
+        uc.meters().fallback(ended, m1 - m0);
         uc.methodTime(m1 - m0);
         try {
             fillLocal(uc, claim, value, localTtl, key, start);
@@ -314,7 +316,7 @@ final class ReadThrough {
         if (read != null) {
             store(uc, fullKey, value, read, remoteTtl, lease);
         }
-        uc.meters().get((m0 - start) + (System.nanoTime() - m1));
+        uc.meters().get(ended, (m0 - start) + (System.nanoTime() - m1));
         return value;
     }
 
@@ -345,12 +347,25 @@ final class ReadThrough {
         return uc.kind() == MethodKind.UNI ? uni : uni.subscribeAsCompletionStage();
     }
 
-    /** A load (REMOTE, then the method) timed for {@code gcache.get}, without the method's own time. */
+    /**
+     * A load (REMOTE, then the method) timed for {@code gcache.get}, without the method's own time, under the deepest
+     * layer it consulted (R16).
+     */
     private Uni<Object> timedLoad(UseCase uc, InvocationContext ctx, String key) {
         long t0 = System.nanoTime();
-        long[] methodNanos = new long[1];
-        return reactiveLoad(uc, ctx, key, methodNanos)
-                .invoke(() -> uc.meters().get(System.nanoTime() - t0 - methodNanos[0]));
+        LoadTiming timing = new LoadTiming(StatLayer.LOCAL);
+        return reactiveLoad(uc, ctx, key, timing)
+                .invoke(() -> uc.meters().get(timing.layer, System.nanoTime() - t0 - timing.methodNanos));
+    }
+
+    /** What a reactive load tells its timer: the method's own time, and the deepest layer consulted. */
+    private static final class LoadTiming {
+        long methodNanos;
+        StatLayer layer;
+
+        LoadTiming(StatLayer layer) {
+            this.layer = layer;
+        }
     }
 
     private Uni<Object> reactiveRead(UseCase uc, InvocationContext ctx, String key) {
@@ -377,7 +392,7 @@ final class ReadThrough {
                             });
                 }
                 if (sampled) {
-                    uc.meters().get(System.nanoTime() - t0);
+                    uc.meters().get(StatLayer.LOCAL, System.nanoTime() - t0);
                 }
                 uc.served(StatLayer.LOCAL);
                 if (refresh == null && uc.shadow().draw()) { // R22, off the caller's path
@@ -491,12 +506,13 @@ final class ReadThrough {
         }
     }
 
-    private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, long[] methodNanos) {
+    private Uni<Object> reactiveLoad(UseCase uc, InvocationContext ctx, String key, LoadTiming timing) {
         long remoteTtl = decideRemote(uc);
         RemoteBreaker.Permit permit = remoteTtl > 0 ? permit(uc) : null;
         if (permit == null) {
-            return proceed(uc, ctx, methodNanos);
+            return proceed(uc, ctx, timing);
         }
+        timing.layer = StatLayer.REMOTE;
         uc.stats().request(StatLayer.REMOTE);
         String fullKey = uc.keys().fullKey(key);
         return onCallerContext(RemoteLayer.reported(permit, remote.read(fullKey, watermarkKey(uc, fullKey))))
@@ -504,7 +520,7 @@ final class ReadThrough {
                     if (failure != null) {
                         uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
                         uc.remoteFailed(failure);
-                        return proceed(uc, ctx, methodNanos);
+                        return proceed(uc, ctx, timing);
                     }
                     Object hit = decode(uc, fullKey, read);
                     if (hit != MISS) {
@@ -518,13 +534,13 @@ final class ReadThrough {
                         return Uni.createFrom().item(hit);
                     }
                     if (!leasing) {
-                        return proceed(uc, ctx, methodNanos)
+                        return proceed(uc, ctx, timing)
                                 .invoke(value -> store(uc, fullKey, value, read, remoteTtl, null));
                     }
                     // R21: one instance computes a missed key; the others wait briefly for its value
                     return onCallerContext(reactiveLease(uc, fullKey, read)).chain(outcome -> {
                         if (outcome instanceof RemoteLayer.Lease lease) {
-                            return proceed(uc, ctx, methodNanos).onItemOrFailure().invoke((value, methodFailure) -> {
+                            return proceed(uc, ctx, timing).onItemOrFailure().invoke((value, methodFailure) -> {
                                 if (methodFailure == null) {
                                     store(uc, fullKey, value, read, remoteTtl, lease);
                                 } else {
@@ -540,20 +556,20 @@ final class ReadThrough {
                                 return Uni.createFrom().item(value);
                             }
                         }
-                        return proceed(uc, ctx, methodNanos)
+                        return proceed(uc, ctx, timing)
                                 .invoke(value -> store(uc, fullKey, value, arrived, remoteTtl, null));
                     });
                 });
     }
 
     /** The method's result as a {@code Uni}, timed ({@code gcache.fallback}) and its failures counted. */
-    private static Uni<Object> proceed(UseCase uc, InvocationContext ctx, long[] methodNanos) {
+    private static Uni<Object> proceed(UseCase uc, InvocationContext ctx, LoadTiming timing) {
         uc.served(null);
         long m0 = System.nanoTime();
         return uc.invokeReactive(ctx).onItemOrFailure().invoke((item, failure) -> {
-            methodNanos[0] = System.nanoTime() - m0;
-            uc.meters().fallback(methodNanos[0]);
-            uc.methodTime(methodNanos[0]);
+            timing.methodNanos = System.nanoTime() - m0;
+            uc.meters().fallback(timing.layer, timing.methodNanos);
+            uc.methodTime(timing.methodNanos);
             if (failure != null) {
                 uc.methodFailed(failure);
             }
@@ -996,7 +1012,7 @@ final class ReadThrough {
                             return true;
                         }).onFailure().recoverWithItem(true))
                 .chain(refresh -> !refresh ? Uni.createFrom().nullItem()
-                        : proceed(uc, ctx, new long[1]).onItemOrFailure().invoke((value, failure) -> {
+                        : proceed(uc, ctx, new LoadTiming(StatLayer.REMOTE)).onItemOrFailure().invoke((value, failure) -> {
                             if (failure == null) {
                                 store(uc, fullKey, value, read, remoteTtl, lease);
                             } else {

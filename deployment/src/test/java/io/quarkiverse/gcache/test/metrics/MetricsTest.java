@@ -89,11 +89,19 @@ class MetricsTest {
         assertThat(value(m, "gcache_errors_total", uc, "layer=\"REMOTE\"", "error=\"serialization\"")).isZero();
         assertThat(value(m, "gcache_invalidations_total", "key_type=\"k\"", "layer=\"LOCAL\"")).isEqualTo(1);
         assertThat(value(m, "gcache_invalidations_total", "key_type=\"k\"", "layer=\"REMOTE\"")).isEqualTo(1);
-        assertThat(value(m, "gcache_get_seconds_count", uc)).isEqualTo(4); // every enabled call but the failed one
-        assertThat(value(m, "gcache_fallback_seconds_count", uc)).isEqualTo(3);
-        assertThat(value(m, "gcache_serialization_seconds_count", uc, "operation=\"dump\"")).isEqualTo(1);
-        assertThat(value(m, "gcache_serialization_seconds_count", uc, "operation=\"load\"")).isEqualTo(1);
-        assertThat(value(m, "gcache_value_size_bytes_count", uc)).isEqualTo(2); // one dump, one load
+        // every enabled call but the failed one, under the deepest layer it consulted: the LOCAL hit under LOCAL; the
+        // REMOTE hit and the two calls that went through REMOTE to the method ("a" first, "down") under REMOTE
+        assertThat(value(m, "gcache_get_seconds_count", uc, "layer=\"LOCAL\"")).isEqualTo(1);
+        assertThat(value(m, "gcache_get_seconds_count", uc, "layer=\"REMOTE\"")).isEqualTo(3);
+        assertThat(value(m, "gcache_fallback_seconds_count", uc, "layer=\"REMOTE\"")).isEqualTo(3);
+        assertThat(value(m, "gcache_fallback_seconds_count", uc, "layer=\"LOCAL\"")).isZero();
+        assertThat(value(m, "gcache_fallback_seconds_count", "use_case=\"MeteredRampedDown\"", "layer=\"LOCAL\""))
+                .isEqualTo(3); // no layer consulted: timed under the first, as gcache's outermost layer does
+        assertThat(value(m, "gcache_serialization_seconds_count", uc, "layer=\"REMOTE\"", "operation=\"dump\""))
+                .isEqualTo(1);
+        assertThat(value(m, "gcache_serialization_seconds_count", uc, "layer=\"REMOTE\"", "operation=\"load\""))
+                .isEqualTo(1);
+        assertThat(value(m, "gcache_value_size_bytes_count", uc, "layer=\"REMOTE\"")).isEqualTo(2); // one dump, one load
     }
 
     /** The sum of the samples of {@code name} whose labels contain every fragment. */

@@ -106,8 +106,9 @@ public class MicrometerBinding {
         private final MeterRegistry registry;
         private final String prefix;
         private final Tags tags;
-        private final Timer get;
-        private final Timer fallback;
+        /** By layer: LOCAL, REMOTE. */
+        private final Timer[] get = new Timer[2];
+        private final Timer[] fallback = new Timer[2];
         private final Timer dump;
         private final Timer load;
         private final DistributionSummary size;
@@ -121,11 +122,17 @@ public class MicrometerBinding {
             this.registry = registry;
             this.prefix = prefix;
             this.tags = tags;
-            this.get = Timer.builder(prefix + ".get").tags(tags).register(registry);
-            this.fallback = Timer.builder(prefix + ".fallback").tags(tags).register(registry);
-            this.dump = Timer.builder(prefix + ".serialization").tags(tags).tag("operation", "dump").register(registry);
-            this.load = Timer.builder(prefix + ".serialization").tags(tags).tag("operation", "load").register(registry);
-            this.size = DistributionSummary.builder(prefix + ".value.size").baseUnit("bytes").tags(tags).register(registry);
+            for (StatLayer layer : new StatLayer[] { StatLayer.LOCAL, StatLayer.REMOTE }) {
+                get[index(layer)] = Timer.builder(prefix + ".get").tags(tags).tag("layer", layer.name()).register(registry);
+                fallback[index(layer)] = Timer.builder(prefix + ".fallback").tags(tags).tag("layer", layer.name())
+                        .register(registry);
+            }
+            // only REMOTE serializes and stores bytes
+            Tags remote = tags.and("layer", StatLayer.REMOTE.name());
+            this.dump = Timer.builder(prefix + ".serialization").tags(remote).tag("operation", "dump").register(registry);
+            this.load = Timer.builder(prefix + ".serialization").tags(remote).tag("operation", "load").register(registry);
+            this.size = DistributionSummary.builder(prefix + ".value.size").baseUnit("bytes").tags(remote)
+                    .register(registry);
             for (int l = 0; l < 2; l++) {
                 for (int r = 0; r < 2; r++) {
                     shadowAge[l][r] = DistributionSummary.builder(prefix + ".shadow.age").baseUnit("seconds")
@@ -148,14 +155,18 @@ public class MicrometerBinding {
             return hitSampling > 0 && (hitSampling == 1 || ThreadLocalRandom.current().nextInt(hitSampling) == 0);
         }
 
-        @Override
-        public void get(long nanos) {
-            get.record(nanos, TimeUnit.NANOSECONDS);
+        private static int index(StatLayer layer) {
+            return layer == StatLayer.REMOTE ? 1 : 0;
         }
 
         @Override
-        public void fallback(long nanos) {
-            fallback.record(nanos, TimeUnit.NANOSECONDS);
+        public void get(StatLayer layer, long nanos) {
+            get[index(layer)].record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void fallback(StatLayer layer, long nanos) {
+            fallback[index(layer)].record(nanos, TimeUnit.NANOSECONDS);
         }
 
         @Override

@@ -18,19 +18,22 @@ public interface UseCaseMeters {
         return false;
     }
 
-    /** {@code gcache.get}: time of a cached call spent outside the method. */
-    default void get(long nanos) {
+    /**
+     * {@code gcache.get}: time of a cached call spent outside the method, tagged with the deepest layer the call
+     * consulted ({@code LOCAL} or {@code REMOTE}): the one that answered, or the last that missed.
+     */
+    default void get(StatLayer layer, long nanos) {
     }
 
-    /** {@code gcache.fallback}: time spent in the method. */
-    default void fallback(long nanos) {
+    /** {@code gcache.fallback}: time spent in the method, tagged with the deepest layer the call consulted. */
+    default void fallback(StatLayer layer, long nanos) {
     }
 
-    /** {@code gcache.serialization}, {@code operation} = dump or load. */
+    /** {@code gcache.serialization{layer=REMOTE}}, {@code operation} = dump or load: only REMOTE serializes. */
     default void serialization(boolean dump, long nanos) {
     }
 
-    /** {@code gcache.value.size} in bytes. */
+    /** {@code gcache.value.size{layer=REMOTE}} in bytes. */
     default void valueSize(int bytes) {
     }
 
