@@ -254,7 +254,7 @@ final class ReadThrough {
                 uc.remoteFailed(t);
             }
             if (read != null) {
-                Object hit = decode(uc, fullKey, read);
+                Object hit = decode(uc, fullKey, read, remoteTtl);
                 if (hit == MISS && leasing) {
                     // R21: one instance computes a missed key; the others wait briefly for its value
                     Object outcome = syncLease(uc, fullKey, read);
@@ -262,7 +262,7 @@ final class ReadThrough {
                         lease = held;
                     } else if (outcome instanceof RemoteRead arrived) {
                         read = arrived; // the value another caller stored: its read stamps, dates and is shadowed
-                        hit = decode(uc, fullKey, arrived);
+                        hit = decode(uc, fullKey, arrived, remoteTtl);
                     }
                 } else if (hit != MISS && uc.remoteEarlyRefresh() && remoteRefreshDue(uc, read, remoteTtl)) {
                     // R21: this caller recomputes the entry before it expires; the lease makes it one in the fleet
@@ -522,7 +522,7 @@ final class ReadThrough {
                         uc.remoteFailed(failure);
                         return proceed(uc, ctx, timing);
                     }
-                    Object hit = decode(uc, fullKey, read);
+                    Object hit = decode(uc, fullKey, read, remoteTtl);
                     if (hit != MISS) {
                         uc.served(StatLayer.REMOTE);
                         if (uc.remoteEarlyRefresh() && remoteRefreshDue(uc, read, remoteTtl)) {
@@ -550,7 +550,7 @@ final class ReadThrough {
                         }
                         RemoteRead arrived = outcome instanceof RemoteRead r ? r : read;
                         if (arrived != read) {
-                            Object value = decode(uc, fullKey, arrived);
+                            Object value = decode(uc, fullKey, arrived, remoteTtl);
                             if (value != MISS) {
                                 uc.served(StatLayer.REMOTE);
                                 return Uni.createFrom().item(value);
@@ -732,7 +732,7 @@ final class ReadThrough {
      * (R6) or a pending invalidation (R18); of another shape (R14b); or unreadable, corrupt, future-dated or oversize
      * (R14, R14a; also an error). An untrusted entry is overwritten by the store that follows the method.
      */
-    private Object decode(UseCase uc, String key, RemoteRead read) {
+    private Object decode(UseCase uc, String key, RemoteRead read, long remoteTtlNanos) {
         if (read.oversizeDeleted() > 0) {
             uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
             uc.valueTooLarge(key, read.oversizeDeleted(), true);
@@ -751,6 +751,12 @@ final class ReadThrough {
             }
             if (createdAt <= read.watermark() || pendingInvalidation(key)) {
                 uc.stats().miss(StatLayer.REMOTE, MissReason.STALE);
+                return MISS;
+            }
+            if (createdAt + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos) <= read.serverNowMillis()) {
+                // older than the TTL in force: one shortened at run time applies to the values already in Redis
+                // (reference: runtime control), which keep the expiry they were written with
+                uc.stats().miss(StatLayer.REMOTE, MissReason.ABSENT);
                 return MISS;
             }
             if (!Envelope.hasShape(envelope, uc.shape())) {

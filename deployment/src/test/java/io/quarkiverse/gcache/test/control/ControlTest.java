@@ -74,7 +74,7 @@ class ControlTest {
         assertThat(info.remote()).isEqualTo(new GCacheControl.LayerInfo(Duration.ofMinutes(2), Source.PROPERTIES, null,
                 Source.NONE));
         assertThat(control().useCases()).extracting(GCacheControl.UseCaseInfo::name).containsExactly("Controlled",
-                "Preloaded");
+                "Preloaded", "RemoteOnly");
         call("x");
         call("x");
         assertThat(control().useCase("Controlled").counters().get("LOCAL")).containsEntry("requests", 2L)
@@ -141,6 +141,35 @@ class ControlTest {
             call("held");
             return bean.calls.get() > calls;
         });
+    }
+
+    /**
+     * Shortening a REMOTE TTL at run time applies to the values already in Redis, which keep the expiry they were
+     * written with: the dial works on what the fleet has cached, not only on what comes next.
+     */
+    @Test
+    void aShorterRemoteTtlAppliesToTheValuesAlreadyInRedis() {
+        REDIS.call("DEL", "{urn:k:held}#RemoteOnly");
+        try {
+            callRemote("held");
+            await().until(() -> Long.valueOf(1).equals(REDIS.call("EXISTS", "{urn:k:held}#RemoteOnly")));
+            int calls = bean.calls.get();
+            assertThat(callRemote("held")).isEqualTo("rheld");
+            assertThat(bean.calls).as("a REMOTE hit under the configured 5 minutes").hasValue(calls);
+            control().override("RemoteOnly", CacheLayer.REMOTE, Duration.ofMillis(300), null);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                callRemote("held");
+                return bean.calls.get() > calls;
+            });
+        } finally {
+            control().clearOverride("RemoteOnly", CacheLayer.REMOTE);
+        }
+    }
+
+    String callRemote(String id) {
+        try (GCache.Scope scope = gcache.enable()) {
+            return bean.remoteOnly(id);
+        }
     }
 
     /**
@@ -249,6 +278,12 @@ class ControlTest {
         public String get(String id) {
             calls.incrementAndGet();
             return "v" + id;
+        }
+
+        @GCached(keyType = "k", id = "id", useCase = "RemoteOnly", remoteTtl = "5m", remoteRamp = 100)
+        public String remoteOnly(String id) {
+            calls.incrementAndGet();
+            return "r" + id;
         }
 
         @GCached(keyType = "k", id = "id", useCase = "Preloaded", localTtl = "1m", localRamp = 100)
