@@ -21,13 +21,19 @@ final class KeyTypes {
     private KeyTypes() {
     }
 
-    /** Whether values of {@code type} have a stable string form without an adapter. */
+    /**
+     * Whether values of {@code type} have a stable string form without an adapter (R13). A parameterized type is
+     * stable when its class is and every type argument is ({@code Optional<String>}, not {@code Optional<Object>}).
+     */
     static boolean isStable(Type type, IndexView index) {
         switch (type.kind()) {
             case PRIMITIVE:
                 return true;
             case CLASS:
                 break;
+            case PARAMETERIZED_TYPE:
+                return isStable(Type.create(type.name(), Type.Kind.CLASS), index)
+                        && type.asParameterizedType().arguments().stream().allMatch(a -> isStable(a, index));
             default:
                 return false;
         }
@@ -37,7 +43,8 @@ final class KeyTypes {
         }
         ClassInfo info = index.getClassByName(type.name());
         if (info == null) {
-            return false;
+            // not indexed: a JDK class (TimeUnit, Locale, URI) or one of a library without an index
+            return isStableLoaded(name);
         }
         if (info.isEnum() || info.isRecord()) {
             return true;
@@ -46,6 +53,30 @@ final class KeyTypes {
             return false;
         }
         return declaresToString(info, index);
+    }
+
+    /** {@link #isStable} by reflection, for a class the index does not hold; not initialized. */
+    private static boolean isStableLoaded(String name) {
+        Class<?> c;
+        try {
+            c = Class.forName(name, false, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+        if (c.isEnum() || c.isRecord()) {
+            return true;
+        }
+        if (c.isInterface()) {
+            return false;
+        }
+        for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
+            try {
+                return !java.lang.reflect.Modifier.isAbstract(k.getDeclaredMethod("toString").getModifiers());
+            } catch (NoSuchMethodException e) {
+                // not declared here: look in the superclass
+            }
+        }
+        return false;
     }
 
     private static boolean declaresToString(ClassInfo info, IndexView index) {

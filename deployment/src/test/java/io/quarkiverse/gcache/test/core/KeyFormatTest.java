@@ -82,6 +82,13 @@ class KeyFormatTest {
         assertKey(() -> keys.joined("5", new Filters("b", "a")), "{urn:user_id:5}?filters=a-b#Joined");
     }
 
+    /** R13 accepts JDK enums and JDK classes declaring toString, which the application's index does not hold. */
+    @Test
+    void jdkTypesOutsideTheIndexHaveAStableForm() {
+        assertKey(() -> keys.jdk("3", java.util.concurrent.TimeUnit.SECONDS, java.util.Locale.UK,
+                java.util.Optional.of(2)), "{urn:user_id:3}?locale=en_GB&page=Optional[2]&unit=SECONDS#Jdk");
+    }
+
     @Test
     void untrackedKeysHaveNoHashTag() {
         assertKey(() -> keys.untracked("9"), "urn:user_id:9#Untracked");
@@ -217,6 +224,12 @@ class KeyFormatTest {
 
         @GCached(keyType = "user_id", id = "id", useCase = "Joined", remoteTtl = "1m", remoteRamp = 100)
         public String joined(String id, @GCacheArg(adapter = JoinedKey.class) Filters filters) {
+            return id;
+        }
+
+        @GCached(keyType = "user_id", id = "id", useCase = "Jdk", remoteTtl = "1m", remoteRamp = 100)
+        public String jdk(String id, java.util.concurrent.TimeUnit unit, java.util.Locale locale,
+                java.util.Optional<Integer> page) {
             return id;
         }
 

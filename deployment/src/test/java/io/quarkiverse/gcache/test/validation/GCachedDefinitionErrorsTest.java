@@ -51,6 +51,8 @@ class GCachedDefinitionErrorsTest {
                     error("EntityIdException", B + "idNamesNoProperty", "user.email", "cannot be resolved"),
                     error("EntityIdException", B + "unstableId", "has type", "no stable string form"),
                     error("UnstableKeyArgumentException", B + "unstableArgument", "parameter filter",
+                            "@GCacheArg(adapter = ...) or @GCacheIgnore"),
+                    error("UnstableKeyArgumentException", B + "unstableTypeArgument", "parameter filter",
                             "@GCacheArg(adapter = ...) or @GCacheIgnore")));
 
     @Test
@@ -158,6 +160,12 @@ class GCachedDefinitionErrorsTest {
 
         @GCached(keyType = "user_id", id = "id")
         public String unstableArgument(String id, Filter filter) {
+            return id;
+        }
+
+        /** Optional declares toString, but prints its content's: Filter has none. */
+        @GCached(keyType = "user_id", id = "id")
+        public String unstableTypeArgument(String id, java.util.Optional<Filter> filter) {
             return id;
         }
     }
