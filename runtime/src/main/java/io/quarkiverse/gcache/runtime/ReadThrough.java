@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 
 import jakarta.interceptor.InvocationContext;
 
@@ -242,7 +243,7 @@ final class ReadThrough {
             uc.stats().request(StatLayer.REMOTE);
             fullKey = uc.keys().fullKey(key);
             try {
-                read = remote.read(fullKey, watermarkKey(uc, fullKey)).await().indefinitely();
+                read = remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey)).await().indefinitely();
                 permit.success();
             } catch (Throwable t) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -515,7 +516,8 @@ final class ReadThrough {
         timing.layer = StatLayer.REMOTE;
         uc.stats().request(StatLayer.REMOTE);
         String fullKey = uc.keys().fullKey(key);
-        return onCallerContext(RemoteLayer.reported(permit, remote.read(fullKey, watermarkKey(uc, fullKey))))
+        return onCallerContext(
+                RemoteLayer.reported(permit, remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey))))
                 .onItemOrFailure().transformToUni((read, failure) -> {
                     if (failure != null) {
                         uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
@@ -779,6 +781,11 @@ final class ReadThrough {
         }
     }
 
+    /** Counts an oversize value a timed-out read's check deleted (R14a). */
+    private static LongConsumer oversize(UseCase uc, String fullKey) {
+        return bytes -> uc.valueTooLarge(fullKey, bytes, true);
+    }
+
     /** When a REMOTE value was computed, on {@link System#nanoTime()}'s scale: its age by the server's clock. */
     private static long remoteBirth(RemoteRead read) {
         long createdAt = createdAt(read);
@@ -983,7 +990,8 @@ final class ReadThrough {
      */
     private boolean refreshedMeanwhile(UseCase uc, String fullKey, RemoteRead read) {
         try {
-            return arrived(remote.read(fullKey, watermarkKey(uc, fullKey)).await().indefinitely(), createdAt(read));
+            return arrived(remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey)).await().indefinitely(),
+                    createdAt(read));
         } catch (Throwable t) {
             return false; // refresh: the value is about to expire anyway
         }
@@ -1010,7 +1018,7 @@ final class ReadThrough {
         Detached.start(Infrastructure.getDefaultWorkerPool(), () -> remote.tryLease(lease, leaseTtlMillis(uc))
                 .onFailure().invoke(uc::remoteFailed).onFailure().recoverWithItem(false)
                 .chain(held -> !held ? Uni.createFrom().item(false)
-                        : remote.read(fullKey, watermarkKey(uc, fullKey)).map(now -> {
+                        : remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey)).map(now -> {
                             if (arrived(now, createdAt(read))) {
                                 remote.release(lease); // another caller's refresh landed after this caller's read
                                 return false;

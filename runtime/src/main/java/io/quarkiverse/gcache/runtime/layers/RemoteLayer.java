@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -132,6 +133,14 @@ public final class RemoteLayer {
      * times out, the value's size is checked separately, so that an oversize value cannot time out every read.
      */
     public Uni<RemoteRead> read(String key, String watermarkKey) {
+        return read(key, watermarkKey, null);
+    }
+
+    /**
+     * {@link #read(String, String)}; {@code oversize}, when not {@code null}, hears the size of an oversize value the
+     * timeout check deleted (a value found oversize by the read itself is in the {@link RemoteRead}).
+     */
+    public Uni<RemoteRead> read(String key, String watermarkKey, LongConsumer oversize) {
         Request values = watermarkKey == null ? Request.cmd(Command.MGET).arg(key)
                 : Request.cmd(Command.MGET).arg(key).arg(watermarkKey);
         ServerClock.Sample sample = cluster ? null : clock.fresh();
@@ -143,7 +152,7 @@ public final class RemoteLayer {
             read = redis.batch(List.of(values, Request.cmd(Command.TIME)))
                     .map(r -> toRead(key, r.get(0), time(r.get(1), sent), 0));
         }
-        return bounded(read).onFailure(RemoteTimeoutException.class).invoke(() -> deleteIfOversize(key));
+        return bounded(read).onFailure(RemoteTimeoutException.class).invoke(() -> deleteIfOversize(key, oversize));
     }
 
     /** A read while waiting for another caller's computation (R21), and whether its lease is still held. */
@@ -192,13 +201,25 @@ public final class RemoteLayer {
         return new RemoteRead(envelope, wm, now, slackMillis, 0);
     }
 
-    private void deleteIfOversize(String key) {
-        bounded(send(Request.cmd(Command.STRLEN).arg(key))).subscribe().with(size -> {
-            if (size != null && size.toLong() > maxValueSize) {
-                unlink(key);
-            }
-        }, failure -> {
-        });
+    private void deleteIfOversize(String key, LongConsumer oversize) {
+        // Not bounded by remote.timeout: its reply queues behind the oversize reply still being received, which is
+        // what timed the read out. Rare (after a timed-out read) and off every caller's path, so a timer of its own.
+        send(Request.cmd(Command.STRLEN).arg(key)).ifNoItem().after(oversizeCheckTimeout()).fail()
+                .subscribe().with(size -> {
+                    if (size != null && size.toLong() > maxValueSize) {
+                        unlink(key);
+                        if (oversize != null) {
+                            oversize.accept(size.toLong()); // R14a: counted value_too_large, as when the read finds it
+                        }
+                    }
+                }, failure -> {
+                });
+    }
+
+    /** How long the size check after a timed-out read may take: ten read timeouts, at least two seconds. */
+    private Duration oversizeCheckTimeout() {
+        Duration tenTimes = timeout.multipliedBy(10);
+        return tenTimes.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : tenTimes;
     }
 
     private void unlink(String key) {
