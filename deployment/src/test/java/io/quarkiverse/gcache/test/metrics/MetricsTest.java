@@ -64,6 +64,7 @@ class MetricsTest {
             }
         }
         gcache.invalidate("k", "a");
+        gcache.invalidate("order_id", "1"); // a key type no @GCached method has: its meters are made on first use
 
         String m = given().get("/q/metrics").then().statusCode(200).extract().asString();
         String uc = "use_case=\"Metered\"";
@@ -89,6 +90,8 @@ class MetricsTest {
         assertThat(value(m, "gcache_errors_total", uc, "layer=\"REMOTE\"", "error=\"serialization\"")).isZero();
         assertThat(value(m, "gcache_invalidations_total", "key_type=\"k\"", "layer=\"LOCAL\"")).isEqualTo(1);
         assertThat(value(m, "gcache_invalidations_total", "key_type=\"k\"", "layer=\"REMOTE\"")).isEqualTo(1);
+        assertThat(value(m, "gcache_invalidations_total", "key_type=\"order_id\"", "layer=\"LOCAL\"")).isEqualTo(1);
+        assertThat(value(m, "gcache_invalidations_total", "key_type=\"order_id\"", "layer=\"REMOTE\"")).isEqualTo(1);
         // every enabled call but the failed one, under the deepest layer it consulted: the LOCAL hit under LOCAL; the
         // REMOTE hit and the two calls that went through REMOTE to the method ("a" first, "down") under REMOTE
         assertThat(value(m, "gcache_get_seconds_count", uc, "layer=\"LOCAL\"")).isEqualTo(1);

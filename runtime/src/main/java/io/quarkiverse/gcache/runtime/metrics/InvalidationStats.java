@@ -3,6 +3,7 @@ package io.quarkiverse.gcache.runtime.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import io.quarkiverse.gcache.CacheLayer;
 
@@ -12,6 +13,8 @@ public final class InvalidationStats {
     private final Map<String, LongAdder[]> byKeyType = new ConcurrentHashMap<>();
     private final LongAdder resyncs = new LongAdder();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
+    private volatile Consumer<String> onNewKeyType = keyType -> {
+    };
 
     public InvalidationStats(Iterable<String> knownKeyTypes) {
         knownKeyTypes.forEach(this::adders);
@@ -50,7 +53,25 @@ public final class InvalidationStats {
         return resyncs.sum();
     }
 
+    /**
+     * Told of each key type counted for the first time after startup (a programmatic {@code invalidate} or an
+     * {@code @GCacheInvalidate} of a key type no {@code @GCached} method has), so that its meters are created then.
+     */
+    public void onNewKeyType(Consumer<String> listener) {
+        this.onNewKeyType = listener;
+    }
+
     private LongAdder[] adders(String keyType) {
-        return byKeyType.computeIfAbsent(keyType, k -> new LongAdder[] { new LongAdder(), new LongAdder() });
+        LongAdder[] adders = byKeyType.get(keyType);
+        if (adders != null) {
+            return adders;
+        }
+        LongAdder[] created = { new LongAdder(), new LongAdder() };
+        adders = byKeyType.putIfAbsent(keyType, created);
+        if (adders != null) {
+            return adders;
+        }
+        onNewKeyType.accept(keyType);
+        return created;
     }
 }

@@ -84,18 +84,25 @@ public class MicrometerBinding {
             uc.meters(new Meters(registry, p, base, config.metrics().hitSampling()));
         }
         InvalidationStats invalidations = runtime.invalidator().stats();
+        // the listener first: a key type first counted during the loop is registered twice, which Micrometer ignores
+        invalidations.onNewKeyType(keyType -> invalidationMeters(p, invalidations, keyType));
         for (String keyType : invalidations.keyTypes()) {
-            for (CacheLayer layer : CacheLayer.values()) {
-                FunctionCounter.builder(p + ".invalidations", invalidations, x -> x.count(keyType, layer))
-                        .tags("key_type", keyType, "layer", layer.name()).register(registry);
-            }
-            // R18: watermark writes that failed (each then waits in the outbox)
-            FunctionCounter.builder(p + ".invalidations.failed", invalidations, x -> x.writeFailures(keyType))
-                    .tags("key_type", keyType, "layer", CacheLayer.REMOTE.name()).register(registry);
+            invalidationMeters(p, invalidations, keyType);
         }
         Gauge.builder(p + ".invalidations.pending", runtime.invalidator(), x -> x.outbox().size())
                 .description("Invalidations whose watermark could not be written yet and is being retried (R18)")
                 .register(registry);
+    }
+
+    /** {@code gcache.invalidations} of one key type, per layer, and its failed watermark writes (R16, R18). */
+    private void invalidationMeters(String p, InvalidationStats invalidations, String keyType) {
+        for (CacheLayer layer : CacheLayer.values()) {
+            FunctionCounter.builder(p + ".invalidations", invalidations, x -> x.count(keyType, layer))
+                    .tags("key_type", keyType, "layer", layer.name()).register(registry);
+        }
+        // R18: watermark writes that failed (each then waits in the outbox)
+        FunctionCounter.builder(p + ".invalidations.failed", invalidations, x -> x.writeFailures(keyType))
+                .tags("key_type", keyType, "layer", CacheLayer.REMOTE.name()).register(registry);
     }
 
     private void counter(String name, Tags tags, UseCaseStats stats, ToDoubleFunction<UseCaseStats> f) {
