@@ -25,8 +25,18 @@ public class GCacheRecorder {
         return route -> route.handler(bodyHandler);
     }
 
-    public io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> managementHandler() {
-        return new io.quarkiverse.gcache.runtime.http.ManagementHandler();
+    /**
+     * @param managementInterfaceWithoutAuth the route is on the Quarkus management interface and authentication is not
+     *        enabled there ({@code quarkus.management.auth.enabled}/{@code .basic} unset), so no caller can get in
+     */
+    public io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> managementHandler(boolean managementInterfaceWithoutAuth) {
+        if (managementInterfaceWithoutAuth && org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.gcache.management.enabled", Boolean.class).orElse(false)) {
+            // reference: runtime control: the endpoint stays closed (401 for everyone), but the operator must learn why
+            org.jboss.logging.Logger.getLogger("io.quarkiverse.gcache").warn(
+                    io.quarkiverse.gcache.runtime.http.ManagementHandler.MANAGEMENT_AUTH_OFF);
+        }
+        return new io.quarkiverse.gcache.runtime.http.ManagementHandler(managementInterfaceWithoutAuth);
     }
 
     /** The build-time list of {@code @GCacheInvalidate} methods, as a bean. */

@@ -38,7 +38,18 @@ public class ManagementHandler implements Handler<RoutingContext> {
     private record Beans(GCacheConfig config, GCacheControl control, ObjectMapper json) {
     }
 
+    /** Said at startup and in every 401 when the endpoint is on a management interface that authenticates nobody. */
+    public static final String MANAGEMENT_AUTH_OFF = "quarkus.gcache.management.enabled=true but /q/gcache is on the"
+            + " management interface, where authentication is off: every request gets 401. Set"
+            + " quarkus.management.auth.basic=true (or quarkus.management.auth.enabled=true to use the main server's"
+            + " mechanisms)";
+
+    private final boolean managementInterfaceWithoutAuth;
     private volatile Beans beans;
+
+    public ManagementHandler(boolean managementInterfaceWithoutAuth) {
+        this.managementInterfaceWithoutAuth = managementInterfaceWithoutAuth;
+    }
 
     private Beans beans() {
         Beans b = beans;
@@ -58,10 +69,12 @@ public class ManagementHandler implements Handler<RoutingContext> {
             rc.response().setStatusCode(404).end();
             return;
         }
+        // reference: runtime control: on the management interface Quarkus authenticates only with
+        // quarkus.management.auth.enabled/basic; without it there is never an identity here, so it stays a 401
         SecurityIdentity identity = QuarkusHttpUser.getSecurityIdentityBlocking(rc, null);
         if (identity == null || identity.isAnonymous()) {
             rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"Quarkus\"")
-                    .end(error("authentication required"));
+                    .end(error(managementInterfaceWithoutAuth ? MANAGEMENT_AUTH_OFF : "authentication required"));
             return;
         }
         if (!identity.hasRole(config.management().role())) {
