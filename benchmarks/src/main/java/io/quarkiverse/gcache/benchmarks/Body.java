@@ -13,6 +13,7 @@ public enum Body {
     PLAIN,
     REMOTE,
     LARGE,
+    WORK,
     MEMORY;
 
     /** Priming calls happen before the counters are reset; a few more are tolerated (a late REMOTE write). */
