@@ -225,6 +225,32 @@ class ControlTest {
     }
 
     /**
+     * A change this instance could not write does not overwrite one another instance stored meanwhile (here the hash
+     * refuses this instance's write, WRONGTYPE, while the other change waits aside): the fleet's change stands.
+     */
+    @Test
+    void aPendingChangeDoesNotOverwriteOneAnotherInstanceStoredMeanwhile() {
+        REDIS.call("DEL", HASH + ".aside");
+        if (Long.valueOf(1).equals(REDIS.call("EXISTS", HASH))) {
+            REDIS.call("COPY", HASH, HASH + ".aside");
+        }
+        REDIS.call("HSET", HASH + ".aside", "Controlled#LOCAL", "|30");
+        REDIS.call("SET", HASH, "not a hash");
+        try {
+            assertThatThrownBy(() -> control().override("Controlled", CacheLayer.LOCAL, null, 0))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("when Redis answers again");
+            assertThat(control().useCase("Controlled").local().ramp()).isZero();
+        } finally {
+            REDIS.call("DEL", HASH);
+            REDIS.call("RENAME", HASH + ".aside", HASH);
+            REDIS.call("PUBLISH", "gcache:control:urn", "Controlled#LOCAL");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(30).equals(control().useCase("Controlled")
+                .local().ramp()));
+        assertThat(REDIS.call("HGET", HASH, "Controlled#LOCAL")).isEqualTo("|30");
+    }
+
+    /**
      * Announces a new override of Controlled's REMOTE layer while the overrides hash cannot be read (a string in its
      * place: WRONGTYPE), runs {@code meanwhile} once a reload has failed, then puts the hash back with the override.
      */

@@ -28,9 +28,12 @@ import io.smallrye.mutiny.Uni;
  * on {@code gcache:control:<prefix>}, upon which every instance reloads
  * the hash. Instances load it at startup and after any gap in their subscription.
  * <p>
- * A change Redis refuses (down, timing out) stays in force here and is kept as pending: every reload first writes the
- * pending changes (and announces them), and never overwrites a pending field with what the hash holds. Without
- * that, the first reload after Redis came back would silently undo a kill switch set during the outage.
+ * A change Redis refuses (down, timing out) stays in force here and is kept as pending: it is retried, every reload
+ * first tries the pending changes, and no reload overwrites a pending field with what the hash holds. Without that,
+ * the first reload after Redis came back would silently undo a kill switch set during the outage. A pending change
+ * is written only if the field still holds what this instance last saw there: a change another instance stored
+ * meanwhile stands, and the pending one is dropped (logged). So neither an instance cut off for hours nor a retry
+ * racing a newer change of this instance's can put an older value over a newer one.
  */
 public final class RuntimeControl implements GCacheControl {
 
@@ -47,11 +50,16 @@ public final class RuntimeControl implements GCacheControl {
     private final AtomicLong reloadFailures = new AtomicLong();
     /** Local changes Redis refused, by field, until written; guarded by itself, with {@link #started}. */
     private final Map<String, Pending> pending = new HashMap<>();
+    /** By field, what this instance last saw in the hash (loaded or written); absent: no such field. Guarded by this. */
+    private final Map<String, String> seen = new HashMap<>();
     /** By field, the generation of the newest local change whose write has begun: an older one must not win. */
     private final Map<String, Long> started = new HashMap<>();
 
-    /** A refused change: the field's value ({@code null}: removed) and the generation of the change. */
-    private record Pending(String value, long generation) {
+    /**
+     * A refused change: the field's value ({@code null}: removed), the generation of the change, and what the field
+     * held as far as this instance knew when the change was made ({@code null}: absent).
+     */
+    private record Pending(String value, long generation, String base) {
     }
 
     public RuntimeControl(Map<String, UseCase> useCases, RemoteLayer remote, String prefix) {
@@ -89,24 +97,30 @@ public final class RuntimeControl implements GCacheControl {
         if (ttl != null && ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
         }
+        String field = useCase + "#" + layer;
         long change;
+        String base;
         synchronized (this) { // see reload()
             change = generation.incrementAndGet();
+            base = seen.get(field);
             uc.override(layer, ttl, ramp);
         }
-        publish(useCase + "#" + layer, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|"
-                + (ramp == null ? "" : String.valueOf(ramp)), change);
+        publish(field, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|" + (ramp == null ? "" : String.valueOf(ramp)),
+                change, base);
     }
 
     @Override
     public void clearOverride(String useCase, CacheLayer layer) {
         UseCase uc = known(useCase);
+        String field = useCase + "#" + layer;
         long change;
+        String base;
         synchronized (this) { // see reload()
             change = generation.incrementAndGet();
+            base = seen.get(field);
             uc.override(layer, null, null);
         }
-        publish(useCase + "#" + layer, null, change);
+        publish(field, null, change, base);
     }
 
     @Override
@@ -115,12 +129,15 @@ public final class RuntimeControl implements GCacheControl {
         if (ramp != null && (ramp < 0 || ramp > 100)) {
             throw new IllegalArgumentException("shadow ramp must be between 0 and 100, got " + ramp);
         }
+        String field = useCase + "#" + SHADOW;
         long change;
+        String base;
         synchronized (this) { // see reload()
             change = generation.incrementAndGet();
+            base = seen.get(field);
             uc.shadow().override(ramp);
         }
-        publish(useCase + "#" + SHADOW, ramp == null ? null : "|" + ramp, change);
+        publish(field, ramp == null ? null : "|" + ramp, change, base);
     }
 
     /**
@@ -141,26 +158,28 @@ public final class RuntimeControl implements GCacheControl {
     }
 
     /**
-     * Writes the pending changes, then loads every override from Redis (startup, announcements, after a subscription
-     * gap). Fails when a pending change or the hash could not be written or read.
+     * Tries the pending changes, then loads every override from Redis (startup, announcements, after a subscription
+     * gap). Fails when the hash could not be read; a pending change Redis still refuses stays pending and does not
+     * stop the load (Redis may serve reads and refuse writes: full, read-only, an ACL).
      */
     public Uni<Void> reload() {
         if (remote == null) {
             return Uni.createFrom().voidItem();
         }
         long[] started = new long[1];
-        return writePending().chain(() -> {
-            started[0] = generation.get();
-            return remote.hashGetAll(hash);
-        }).invoke(stored -> {
-            // Checked and applied under the lock that local changes take: otherwise a change made while this
-            // applies an older state would be overwritten by it.
-            synchronized (this) {
-                if (generation.get() == started[0]) {
-                    apply(stored);
-                }
-            }
-        }).replaceWithVoid()
+        return writePending().onFailure().invoke(t -> LOG.debugf("GCache pending overrides not written yet: %s", t))
+                .onFailure().recoverWithNull().chain(() -> {
+                    started[0] = generation.get();
+                    return remote.hashGetAll(hash);
+                }).invoke(stored -> {
+                    // Checked and applied under the lock that local changes take: otherwise a change made while this
+                    // applies an older state would be overwritten by it.
+                    synchronized (this) {
+                        if (generation.get() == started[0]) {
+                            apply(stored);
+                        }
+                    }
+                }).replaceWithVoid()
                 .onFailure().invoke(t -> {
                     reloadFailures.incrementAndGet();
                     LOG.warnf("GCache could not load runtime overrides from Redis: %s", t);
@@ -175,6 +194,7 @@ public final class RuntimeControl implements GCacheControl {
                     continue; // this instance's own newer change, not written yet
                 }
                 String value = stored.get(field);
+                seen(field, value);
                 if (value == null) {
                     uc.override(layer, null, null);
                     continue;
@@ -192,6 +212,7 @@ public final class RuntimeControl implements GCacheControl {
                 continue;
             }
             String shadow = stored.get(uc.name() + "#" + SHADOW);
+            seen(uc.name() + "#" + SHADOW, shadow);
             Integer ramp = null;
             if (shadow != null) {
                 try {
@@ -208,7 +229,16 @@ public final class RuntimeControl implements GCacheControl {
         }
     }
 
-    private void publish(String field, String value, long change) {
+    /** Caller holds this. */
+    private void seen(String field, String value) {
+        if (value == null) {
+            seen.remove(field);
+        } else {
+            seen.put(field, value);
+        }
+    }
+
+    private void publish(String field, String value, long change, String base) {
         if (remote == null) {
             return;
         }
@@ -220,7 +250,7 @@ public final class RuntimeControl implements GCacheControl {
         // too (it can start before the reply arrives), so reload once more after the write: the last reload always
         // starts after the last write, and the local state ends as Redis has it.
         Uni<Void> write = remote.writeOverride(hash, field, value, channel)
-                .onItemOrFailure().invoke((ok, failure) -> ended(field, value, change, failure == null))
+                .onItemOrFailure().invoke((ok, failure) -> ended(field, value, change, base, failure == null))
                 .onItemOrFailure().invoke(() -> generation.incrementAndGet())
                 .onItem().call(() -> reload().onFailure().recoverWithNull());
         try {
@@ -233,24 +263,49 @@ public final class RuntimeControl implements GCacheControl {
     }
 
     /** Records how the write of a local change ended; a refused one becomes pending, and a retry starts. */
-    private void ended(String field, String value, long change, boolean written) {
+    private void ended(String field, String value, long change, String base, boolean written) {
         boolean retry = false;
-        synchronized (pending) {
-            Pending p = pending.get(field);
+        synchronized (this) {
             if (written) {
-                if (p != null && p.generation() <= change) {
-                    pending.remove(field);
+                seen(field, value);
+            }
+            synchronized (pending) {
+                Pending p = pending.get(field);
+                if (written) {
+                    if (p != null && p.generation() <= change) {
+                        pending.remove(field);
+                    }
+                } else if (started.getOrDefault(field, change) <= change && (p == null || p.generation() < change)) {
+                    // refused, and no newer change of the field has begun (that one's write decides); an earlier
+                    // pending change of the field was never written, so what the field held stays the base
+                    pending.put(field, new Pending(value, change, p == null ? base : p.base()));
+                    retry = true;
                 }
-            } else if (started.getOrDefault(field, change) <= change && (p == null || p.generation() < change)) {
-                // refused, and no newer change of the field has begun (that one's write decides)
-                pending.put(field, new Pending(value, change));
-                retry = true;
             }
         }
         if (retry) {
-            // the subscription's resync retries too, but a refused write need not have cost the subscription
+            // reloads try the pending changes too (announcements, the resync after an outage), but a refused write
+            // need not have cost the subscription
+            Uni.createFrom().deferred(this::writePending).onFailure().retry()
+                    .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8)
+                    .subscribe().with(ok -> {
+                    }, t -> LOG.debugf("GCache pending overrides not written yet: %s", t));
+        }
+    }
+
+    /** Another instance changed the field while this one could not write its change: theirs stands. */
+    private void superseded(String field, Pending p) {
+        boolean dropped;
+        synchronized (pending) {
+            dropped = pending.remove(field, p);
+        }
+        if (dropped) {
+            LOG.warnf("GCache dropped the override of %s made on this instance while Redis could not be written: "
+                    + "another instance changed it meanwhile, and that change stands", field);
+            // its announcement was skipped here while the field was pending: load what stands
             reloadAnnounced().subscribe().with(ok -> {
-            }, t -> LOG.debugf("GCache pending overrides not written yet: %s", t));
+            }, t -> {
+            });
         }
     }
 
@@ -266,7 +321,10 @@ public final class RuntimeControl implements GCacheControl {
         }
     }
 
-    /** Writes (and announces) each pending change, one after the other; fails at the first refused. */
+    /**
+     * Writes (and announces) each pending change whose field still holds what this instance last saw, one after the
+     * other; drops one whose field another instance changed meanwhile. Fails at the first refused.
+     */
     private Uni<Void> writePending() {
         List<Map.Entry<String, Pending>> waiting;
         synchronized (pending) {
@@ -280,10 +338,17 @@ public final class RuntimeControl implements GCacheControl {
             String field = e.getKey();
             Pending p = e.getValue();
             // skipped when a newer change of the field took its place meanwhile
-            all = all.chain(() -> stillPending(field, p) ? remote.writeOverride(hash, field, p.value(), channel)
-                    .invoke(() -> ended(field, p.value(), p.generation(), true)) : Uni.createFrom().voidItem());
+            all = all.chain(() -> !stillPending(field, p) ? Uni.createFrom().voidItem()
+                    : remote.writeOverrideIf(hash, field, p.value(), p.base(), channel).invoke(written -> {
+                        if (written) {
+                            ended(field, p.value(), p.generation(), p.base(), true);
+                        } else {
+                            superseded(field, p);
+                        }
+                    }).replaceWithVoid());
         }
-        return all;
+        // a reload that read the hash before these writes must not apply what it read
+        return all.invoke(() -> generation.incrementAndGet());
     }
 
     private UseCase known(String name) {
