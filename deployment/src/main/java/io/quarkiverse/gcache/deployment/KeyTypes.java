@@ -16,6 +16,10 @@ final class KeyTypes {
             "java.lang.String", "java.lang.Boolean", "java.lang.Character", "java.lang.Byte", "java.lang.Short",
             "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.util.UUID",
             "java.math.BigDecimal", "java.math.BigInteger", "java.lang.CharSequence");
+    /** JDK classes (not enums or records) whose {@code toString} is a faithful, stable form of the value. */
+    private static final Set<String> STABLE_JDK_TO_STRING = Set.of("java.util.Locale", "java.util.Currency",
+            "java.net.URI", "java.util.Optional", "java.util.OptionalInt", "java.util.OptionalLong",
+            "java.util.OptionalDouble");
     private static final DotName OBJECT = DotName.createSimple(Object.class);
 
     private KeyTypes() {
@@ -68,6 +72,11 @@ final class KeyTypes {
         }
         if (c.isInterface()) {
             return false;
+        }
+        if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.") || name.startsWith("sun.")) {
+            // many JDK toStrings are not a key: identity-based (CompletableFuture), lossy (Date: seconds, the time
+            // zone), state rather than content (ByteBuffer), order-dependent (HashMap); only these are
+            return STABLE_JDK_TO_STRING.contains(name);
         }
         for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
             try {

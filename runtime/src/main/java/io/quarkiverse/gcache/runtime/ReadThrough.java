@@ -755,9 +755,12 @@ final class ReadThrough {
                 uc.stats().miss(StatLayer.REMOTE, MissReason.STALE);
                 return MISS;
             }
-            if (createdAt + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos) <= read.serverNowMillis()) {
-                // older than the TTL in force: one shortened at run time applies to the values already in Redis
-                // (reference: runtime control), which keep the expiry they were written with
+            if (remoteTtlNanos < uc.policy(CacheLayer.REMOTE).largestTtlUsed()
+                    && createdAt + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos) <= read.serverNowMillis()) {
+                // Older than the TTL in force, shorter than one values were written with: a TTL shortened at run time
+                // applies to the values already in Redis (reference: runtime control), which keep the expiry they
+                // were written with. Only then: the stamp is the computation's start, so the age exceeds the time in
+                // Redis by the method's duration, which must not shorten an unchanged TTL.
                 uc.stats().miss(StatLayer.REMOTE, MissReason.ABSENT);
                 return MISS;
             }

@@ -53,6 +53,8 @@ class GCachedDefinitionErrorsTest {
                     error("UnstableKeyArgumentException", B + "unstableArgument", "parameter filter",
                             "@GCacheArg(adapter = ...) or @GCacheIgnore"),
                     error("UnstableKeyArgumentException", B + "unstableTypeArgument", "parameter filter",
+                            "@GCacheArg(adapter = ...) or @GCacheIgnore"),
+                    error("UnstableKeyArgumentException", B + "unstableJdkArgument", "parameter when",
                             "@GCacheArg(adapter = ...) or @GCacheIgnore")));
 
     @Test
@@ -160,6 +162,12 @@ class GCachedDefinitionErrorsTest {
 
         @GCached(keyType = "user_id", id = "id")
         public String unstableArgument(String id, Filter filter) {
+            return id;
+        }
+
+        /** Date declares toString, but prints seconds in the JVM's time zone: two instants can share a key. */
+        @GCached(keyType = "user_id", id = "id")
+        public String unstableJdkArgument(String id, java.util.Date when) {
             return id;
         }
 

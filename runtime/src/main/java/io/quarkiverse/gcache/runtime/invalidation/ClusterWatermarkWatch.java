@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,9 @@ final class ClusterWatermarkWatch {
     private long periodic = -1;
     private volatile boolean stopped;
     private volatile boolean watching;
+    static final long WARN_AFTER_MILLIS = 30_000;
+    private long incompleteSince = -1;
+    private long lastWarned = -1;
 
     /**
      * @param nodeOptions options of a standalone connection to a node, from its host and port (the cluster client's
@@ -152,7 +156,7 @@ final class ClusterWatermarkWatch {
         try {
             for (Response range : slots) {
                 Response master = range.get(2);
-                String host = master.get(0).toString();
+                String host = master.get(0) == null ? "" : master.get(0).toString(); // "" or "?": the seed's host
                 int port = master.get(1).toInteger();
                 found.put(host + ":" + port, new Object[] { host, port });
             }
@@ -214,6 +218,36 @@ final class ClusterWatermarkWatch {
         scheduleDiscovery(nextBackoff());
     }
 
+    /**
+     * LOCAL of tracked use cases stays off while the watch is incomplete (R8a): say so at WARN once it has lasted
+     * {@value #WARN_AFTER_MILLIS} ms, then once a minute, with the masters not heard (a refused PSUBSCRIBE, an
+     * unreachable node address).
+     */
+    private void warnIfIncomplete(long now) {
+        if (watching) {
+            incompleteSince = -1;
+            return;
+        }
+        if (incompleteSince < 0) {
+            incompleteSince = now;
+            return;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(now - incompleteSince);
+        if (millis >= WARN_AFTER_MILLIS && (lastWarned < 0 || now - lastWarned >= TimeUnit.MINUTES.toNanos(1))) {
+            lastWarned = now;
+            List<String> unheard = new ArrayList<>();
+            for (String endpoint : masters.keySet()) {
+                Node node = nodes.get(endpoint);
+                if (node == null || !node.confirmed) {
+                    unheard.add(endpoint);
+                }
+            }
+            LOG.warnf("GCache has not heard the watermark notifications of every master for %d s (%s); LOCAL of "
+                    + "tracked use cases stays off until it does", millis / 1000,
+                    topologyKnown ? "not subscribed: " + unheard : "the masters could not be listed");
+        }
+    }
+
     private void scheduleDiscovery(long delayMillis) {
         if (stopped || discoveryScheduled) {
             return;
@@ -237,6 +271,7 @@ final class ClusterWatermarkWatch {
             return;
         }
         long now = System.nanoTime();
+        warnIfIncomplete(now);
         for (Node node : new ArrayList<>(nodes.values())) {
             RedisConnection c = node.connection;
             if (c == null || !node.confirmed) {

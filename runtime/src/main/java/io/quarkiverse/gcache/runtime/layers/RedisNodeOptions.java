@@ -49,14 +49,21 @@ public class RedisNodeOptions implements RedisOptionsCustomizer {
         RedisOptions options = seed == null ? new RedisOptions() : new RedisOptions(seed);
         String scheme = "redis";
         String userInfo = null;
+        String seedHost = "127.0.0.1";
         if (seed != null && seed.getEndpoint() != null) {
             try {
                 URI uri = URI.create(seed.getEndpoint());
                 scheme = uri.getScheme() == null ? scheme : uri.getScheme();
                 userInfo = uri.getRawUserInfo();
+                seedHost = uri.getHost() == null ? seedHost : uri.getHost();
             } catch (IllegalArgumentException e) {
                 // an endpoint Vert.x accepts but java.net.URI does not: keep the defaults, the options keep the password
             }
+        }
+        if (host == null || host.isEmpty() || host.equals("?")) {
+            // CLUSTER SLOTS names no host (cluster-preferred-endpoint-type unknown-endpoint): the node is reached at
+            // the address the client used, as the Vert.x cluster client does
+            host = seedHost;
         }
         String address = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
         String endpoint = scheme + "://" + (userInfo == null ? "" : userInfo + "@") + address + ":" + port;
