@@ -30,8 +30,8 @@ class OversizeTimeoutTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = GCacheApps.withRedis(Store.class)
             .overrideConfigKey("quarkus.gcache.remote.max-value-size", "65536")
-            // 64 MiB take far longer than this to arrive, even over loopback
-            .overrideConfigKey("quarkus.gcache.remote.timeout", "20ms");
+            // 128 MiB take far longer than this to arrive and be parsed, even over loopback
+            .overrideConfigKey("quarkus.gcache.remote.timeout", "10ms");
 
     static final PrivateRedis REDIS = PrivateRedis.shared();
 
@@ -45,7 +45,7 @@ class OversizeTimeoutTest {
     @Test
     void anOversizeValueThatTimesOutTheReadIsDeletedAndCounted() {
         String key = "{urn:item:huge}#Huge";
-        REDIS.setBytes(key, new byte[64 * 1024 * 1024]);
+        REDIS.setBytes(key, new byte[128 * 1024 * 1024]);
         UseCase uc = runtime.useCase("Huge");
         long tooLarge = uc.stats().errors(StatLayer.REMOTE, ErrorKind.VALUE_TOO_LARGE);
         long redisErrors = uc.stats().errors(StatLayer.REMOTE, ErrorKind.REDIS);

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
@@ -64,6 +66,9 @@ public final class RemoteLayer {
     private final Duration timeout;
     private final long maxValueSize;
     private final RemoteBreaker breaker;
+    /** Keys whose size is being checked after a timed-out read (R14a); about {@link #MAX_SIZE_CHECKS} at most. */
+    private final Set<String> sizeChecks = ConcurrentHashMap.newKeySet();
+    private static final int MAX_SIZE_CHECKS = 4;
     private final OperationTimeouts timeouts;
     private final boolean cluster;
     private final ServerClock clock = new ServerClock(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
@@ -202,9 +207,14 @@ public final class RemoteLayer {
     }
 
     private void deleteIfOversize(String key, LongConsumer oversize) {
+        // A slow Redis times many reads out: one check per key and a few at a time, so checks do not add to its load.
+        if (sizeChecks.size() >= MAX_SIZE_CHECKS || !sizeChecks.add(key)) {
+            return;
+        }
         // Not bounded by remote.timeout: its reply queues behind the oversize reply still being received, which is
-        // what timed the read out. Rare (after a timed-out read) and off every caller's path, so a timer of its own.
+        // what timed the read out. Off every caller's path, so a timer of its own.
         send(Request.cmd(Command.STRLEN).arg(key)).ifNoItem().after(oversizeCheckTimeout()).fail()
+                .onTermination().invoke(() -> sizeChecks.remove(key))
                 .subscribe().with(size -> {
                     if (size != null && size.toLong() > maxValueSize) {
                         unlink(key);
