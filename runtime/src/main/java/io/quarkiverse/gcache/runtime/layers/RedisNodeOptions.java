@@ -32,7 +32,9 @@ public class RedisNodeOptions implements RedisOptionsCustomizer {
 
     @Override
     public void customize(String clientName, RedisOptions options) {
-        byClient.put(clientName, new RedisOptions(options));
+        // the instance, not a copy: customizers that run after this one (a password from a vault) are seen too;
+        // forNode copies it
+        byClient.put(clientName, options);
     }
 
     /**
