@@ -56,7 +56,7 @@ public class Subject {
 
     /**
      * Rows 5d–5f: the three wrappings of rows 5a–5c around a method that works (burns {@link #WORK} of JMH's CPU
-     * tokens, about 150 ns here), as a method worth caching does. GCache's cost outside a scope is the same absolute
+     * tokens, about 175 ns here), as a method worth caching does. GCache's cost outside a scope is the same absolute
      * number of nanoseconds; this shows what it is relative to a method that is not empty.
      */
     static final long WORK = 90;
