@@ -53,7 +53,8 @@ final class ClusterWatermarkWatch {
     }
 
     private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
-    static final long DISCOVERY_INTERVAL_MILLIS = 5000;
+    /** A failover that ends no connection (CLUSTER FAILOVER) is seen within this; CLUSTER SLOTS is a small reply. */
+    static final long DISCOVERY_INTERVAL_MILLIS = 1000;
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final Redis cluster;
