@@ -97,30 +97,14 @@ public final class RuntimeControl implements GCacheControl {
         if (ttl != null && ttl.isNegative()) {
             throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
         }
-        String field = useCase + "#" + layer;
-        long change;
-        String base;
-        synchronized (this) { // see reload()
-            change = generation.incrementAndGet();
-            base = seen.get(field);
-            uc.override(layer, ttl, ramp);
-        }
-        publish(field, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|" + (ramp == null ? "" : String.valueOf(ramp)),
-                change, base);
+        change(useCase + "#" + layer, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|"
+                + (ramp == null ? "" : String.valueOf(ramp)), () -> uc.override(layer, ttl, ramp));
     }
 
     @Override
     public void clearOverride(String useCase, CacheLayer layer) {
         UseCase uc = known(useCase);
-        String field = useCase + "#" + layer;
-        long change;
-        String base;
-        synchronized (this) { // see reload()
-            change = generation.incrementAndGet();
-            base = seen.get(field);
-            uc.override(layer, null, null);
-        }
-        publish(field, null, change, base);
+        change(useCase + "#" + layer, null, () -> uc.override(layer, null, null));
     }
 
     @Override
@@ -129,15 +113,7 @@ public final class RuntimeControl implements GCacheControl {
         if (ramp != null && (ramp < 0 || ramp > 100)) {
             throw new IllegalArgumentException("shadow ramp must be between 0 and 100, got " + ramp);
         }
-        String field = useCase + "#" + SHADOW;
-        long change;
-        String base;
-        synchronized (this) { // see reload()
-            change = generation.incrementAndGet();
-            base = seen.get(field);
-            uc.shadow().override(ramp);
-        }
-        publish(field, ramp == null ? null : "|" + ramp, change, base);
+        change(useCase + "#" + SHADOW, ramp == null ? null : "|" + ramp, () -> uc.shadow().override(ramp));
     }
 
     /**
@@ -148,7 +124,12 @@ public final class RuntimeControl implements GCacheControl {
     public Uni<Void> reloadAnnounced() {
         // deferred: each attempt reads the generation afresh, or a local change during the retries would make every
         // later attempt skip applying what it read
-        return Uni.createFrom().deferred(this::reload).onFailure().retry()
+        return retried(this::reload);
+    }
+
+    /** {@code attempt}, each time afresh, retried with back-off: 0.2 s doubling to 5 s, 8 times (about 25 s). */
+    private static Uni<Void> retried(java.util.function.Supplier<Uni<Void>> attempt) {
+        return Uni.createFrom().deferred(attempt::get).onFailure().retry()
                 .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8);
     }
 
@@ -229,6 +210,21 @@ public final class RuntimeControl implements GCacheControl {
         }
     }
 
+    /**
+     * Applies a local change here, under the lock reloads apply under (see {@link #reload()}), then stores {@code value}
+     * ({@code null}: removes the field) for the fleet.
+     */
+    private void change(String field, String value, Runnable applyHere) {
+        long change;
+        String base;
+        synchronized (this) {
+            change = generation.incrementAndGet();
+            base = seen.get(field);
+            applyHere.run();
+        }
+        publish(field, value, change, base);
+    }
+
     /** Caller holds this. */
     private void seen(String field, String value) {
         if (value == null) {
@@ -286,10 +282,8 @@ public final class RuntimeControl implements GCacheControl {
         if (retry) {
             // reloads try the pending changes too (announcements, the resync after an outage), but a refused write
             // need not have cost the subscription
-            Uni.createFrom().deferred(this::writePending).onFailure().retry()
-                    .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8)
-                    .subscribe().with(ok -> {
-                    }, t -> LOG.debugf("GCache pending overrides not written yet: %s", t));
+            retried(this::writePending).subscribe().with(ok -> {
+            }, t -> LOG.debugf("GCache pending overrides not written yet: %s", t));
         }
     }
 
