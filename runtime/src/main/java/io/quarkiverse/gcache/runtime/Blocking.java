@@ -1,5 +1,6 @@
 package io.quarkiverse.gcache.runtime;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import io.smallrye.mutiny.Uni;
@@ -12,7 +13,19 @@ import io.vertx.core.Context;
  */
 public final class Blocking {
 
+    /**
+     * The longest a caller waits here (R28): every operation passed in is already bounded on GCache's own timer, one
+     * {@code remote.timeout} per Redis round trip; this cap is a backstop, so that even a timer that never fires cannot
+     * hang a caller. Four round trips plus a second (a watermark write, its replication wait, its broadcast).
+     */
+    private static volatile Duration backstop = Duration.ofSeconds(2);
+
     private Blocking() {
+    }
+
+    /** Sets the backstop from {@code remote.timeout} (at startup). */
+    public static void configure(Duration remoteTimeout) {
+        backstop = remoteTimeout.multipliedBy(4).plusSeconds(1);
     }
 
     /**
@@ -20,7 +33,8 @@ public final class Blocking {
      *
      * @param lateFailure receives the failure of an operation nobody waited for; {@code null} to ignore it
      * @return {@code true} when the caller waited and the operation succeeded; {@code false} when it was only started
-     * @throws RuntimeException the operation's failure, when the caller waited
+     * @throws RuntimeException the operation's failure (or Mutiny's {@code TimeoutException} past the backstop), when
+     *         the caller waited
      */
     public static boolean awaitUnlessEventLoop(Uni<?> operation, Consumer<Throwable> lateFailure) {
         if (Context.isOnEventLoopThread()) {
@@ -32,7 +46,7 @@ public final class Blocking {
             });
             return false;
         }
-        operation.await().indefinitely();
+        operation.await().atMost(backstop);
         return true;
     }
 }

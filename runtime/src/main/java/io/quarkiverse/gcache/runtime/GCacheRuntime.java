@@ -31,6 +31,7 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
 import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
+import io.quarkiverse.gcache.runtime.layers.CacheTimer;
 import io.quarkiverse.gcache.runtime.layers.RedisNodeOptions;
 import io.quarkiverse.gcache.runtime.layers.RedisSetup;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
@@ -78,6 +79,8 @@ public class GCacheRuntime {
     private Map<String, UseCase> useCases;
     private Map<String, Invalidation> invalidations;
     private RemoteLayer remote;
+    /** Every timeout and timed wait of GCache fires here, never on the worker pool (R28). */
+    private final CacheTimer timer = new CacheTimer();
     private ReadThrough readThrough;
     private Invalidator invalidator;
     private RuntimeControl control;
@@ -87,6 +90,7 @@ public class GCacheRuntime {
 
     @PostConstruct
     void init() {
+        Blocking.configure(config.remote().timeout());
         remote = connectRemote();
         InvalidationLog log = new InvalidationLog(TimeUnit.HOURS.toNanos(1));
         UseCaseFactory factory = new UseCaseFactory(config, providers.isResolvable() ? providers.get() : null,
@@ -117,7 +121,7 @@ public class GCacheRuntime {
         readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout,
                 config.earlyRefreshBeta(), new ShadowVerifier(remote, Infrastructure.getDefaultWorkerPool(),
                         config.shadow().maxConcurrent(), config.shadow().timeout()),
-                config.remote().leases());
+                config.remote().leases(), timer);
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<String, Invalidation> byId = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {
@@ -189,6 +193,7 @@ public class GCacheRuntime {
         if (remote != null) {
             remote.close();
         }
+        timer.close();
         if (subscriber != null) {
             subscriber.stop();
             vertx.cancelTimer(outboxRetries);
@@ -264,7 +269,7 @@ public class GCacheRuntime {
         LOG.debugf("GCache uses the Redis client %s for the REMOTE layer", name);
         redisClientName = name;
         return new RemoteLayer(redis.get(), config.remote().timeout(), config.remote().maxValueSize().asLongValue(),
-                RedisSetup.of(name).cluster()); // R19
+                RedisSetup.of(name).cluster(), timer); // R19
     }
 
     private void warnUnknownUseCases() {

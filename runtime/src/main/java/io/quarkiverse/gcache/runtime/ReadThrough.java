@@ -19,6 +19,7 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidationGap;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationOutbox;
 import io.quarkiverse.gcache.runtime.keys.Urns;
+import io.quarkiverse.gcache.runtime.layers.CacheTimer;
 import io.quarkiverse.gcache.runtime.layers.Envelope;
 import io.quarkiverse.gcache.runtime.layers.LocalEntry;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
@@ -82,9 +83,15 @@ final class ReadThrough {
     private final String leaseToken = "gcache-" + java.util.UUID.randomUUID() + ":";
     private final java.util.concurrent.atomic.AtomicLong leases = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean eventLoopWarned;
+    /** Fires the timed waits of reactive callers (R28). */
+    private final CacheTimer timer;
+    /** The longest a sync caller waits for one REMOTE operation: a backstop behind its own bound (R28). */
+    private final Duration remoteBackstop;
 
     ReadThrough(RemoteLayer remote, InvalidationLog invalidations, InvalidationOutbox outbox, InvalidationGap gap,
-            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases) {
+            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases, CacheTimer timer) {
+        this.timer = timer;
+        this.remoteBackstop = remote == null ? Duration.ZERO : remote.timeout().multipliedBy(2).plusSeconds(1);
         this.shadows = shadows;
         this.leasing = leases && remote != null;
         this.earlyRefreshBeta = earlyRefreshBeta;
@@ -243,7 +250,7 @@ final class ReadThrough {
             uc.stats().request(StatLayer.REMOTE);
             fullKey = uc.keys().fullKey(key);
             try {
-                read = remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey)).await().indefinitely();
+                read = awaitRemote(remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey)));
                 permit.success();
             } catch (Throwable t) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -431,7 +438,7 @@ final class ReadThrough {
         // on a timer thread: hop back to the caller's context before running the method (R12).
         CompletableFuture<LocalEntry> other = entry;
         Uni<LocalEntry> waited = onCallerContext(Uni.createFrom().completionStage(other.copy())
-                .ifNoItem().after(waitTimeout).fail());
+                .ifNoItem().after(waitTimeout).on(timer.scheduler()).fail()); // R28: not on the worker pool
         return waited.onItemOrFailure().transformToUni((e, failure) -> {
             if (failure instanceof io.smallrye.mutiny.TimeoutException) {
                 uc.stats().miss(StatLayer.LOCAL, MissReason.ABSENT);
@@ -869,7 +876,7 @@ final class ReadThrough {
         long deadline = System.nanoTime() + remote.timeout().toNanos();
         RemoteLayer.Lease lease = newLease(uc, fullKey);
         try {
-            if (remote.tryLease(lease, leaseTtlMillis(uc)).await().indefinitely()) {
+            if (awaitRemote(remote.tryLease(lease, leaseTtlMillis(uc)))) {
                 return lease;
             }
         } catch (Throwable t) {
@@ -923,9 +930,11 @@ final class ReadThrough {
     }
 
     private Uni<Object> poll(UseCase uc, String fullKey, String leaseKey, long old, long deadline) {
-        return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(LEASE_POLL_NANOS))
+        // R28: both timers on GCache's own scheduler, not on the worker pool the callers may be holding
+        return Uni.createFrom().voidItem().onItem().delayIt().onExecutor(timer.scheduler())
+                .by(Duration.ofNanos(LEASE_POLL_NANOS))
                 .chain(() -> remote.poll(fullKey, watermarkKey(uc, fullKey), leaseKey).ifNoItem()
-                        .after(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).fail())
+                        .after(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).on(timer.scheduler()).fail())
                 .onItemOrFailure()
                 .transformToUni((polled, failure) -> {
                     if (failure instanceof io.smallrye.mutiny.TimeoutException) {
@@ -993,7 +1002,7 @@ final class ReadThrough {
      */
     private boolean refreshedMeanwhile(UseCase uc, String fullKey, RemoteRead read) {
         try {
-            return arrived(remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey)).await().indefinitely(),
+            return arrived(awaitRemote(remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey))),
                     createdAt(read));
         } catch (Throwable t) {
             return false; // refresh: the value is about to expire anyway
@@ -1004,7 +1013,7 @@ final class ReadThrough {
     private RemoteLayer.Lease tryLease(UseCase uc, String fullKey) {
         RemoteLayer.Lease lease = newLease(uc, fullKey);
         try {
-            return remote.tryLease(lease, leaseTtlMillis(uc)).await().indefinitely() ? lease : null;
+            return awaitRemote(remote.tryLease(lease, leaseTtlMillis(uc))) ? lease : null;
         } catch (Throwable t) {
             uc.remoteFailed(t);
             return null;
@@ -1039,6 +1048,15 @@ final class ReadThrough {
                 failure -> {
                     // the method's own failure: counted by proceed(); the lease was released above
                 });
+    }
+
+    /**
+     * Waits for a REMOTE operation, which its layer bounds by {@code remote.timeout} on GCache's own timer (R28). The
+     * wait itself is bounded too, by a backstop of twice the timeout plus a second, so that no caller waits for Redis
+     * indefinitely even if that timer could not run.
+     */
+    private <T> T awaitRemote(Uni<T> operation) {
+        return operation.await().atMost(remoteBackstop);
     }
 
     /** Long enough for the method (twice its usual time), and at least a second; it also ends on release. */

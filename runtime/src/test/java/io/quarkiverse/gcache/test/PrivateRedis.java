@@ -219,6 +219,37 @@ public final class PrivateRedis {
         }
     }
 
+    /**
+     * SIGSTOPs the server: its connections stay open and nothing answers, as in a VM pause, a long Lua script or a
+     * black-holed network. {@link #resume()} SIGCONTs it.
+     */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** SIGCONTs a server {@link #pause() paused}. */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        String pid = System.getProperty(pidKey);
+        if (pid == null) {
+            throw new IllegalStateException("no redis-server process to signal on port " + port);
+        }
+        try {
+            int exit = new ProcessBuilder("kill", signal, pid).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill " + signal + " " + pid + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs one command and returns its reply: String, Long, List, or null. Errors throw. */
     public Object call(String... args) {
         byte[][] b = new byte[args.length][];

@@ -1,6 +1,7 @@
 package io.quarkiverse.gcache.runtime.layers;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,17 +35,29 @@ public final class OperationTimeouts {
     private final ConcurrentLinkedQueue<Pending<?>> pending = new ConcurrentLinkedQueue<>();
     private final AtomicReference<ScheduledFuture<?>> sweeper = new AtomicReference<>();
     private final ScheduledExecutorService scheduler;
+    private final Executor delivery;
 
     /**
-     * @param scheduler runs the sweep; {@code null} when the owner calls {@link #sweep()} itself (tests)
+     * @param scheduler runs the sweep and delivers expirations; {@code null} when the owner calls {@link #sweep()}
+     *        itself (tests)
      */
     public OperationTimeouts(long timeoutNanos, long tickNanos, LongSupplier clock,
             Supplier<? extends Throwable> timeoutFailure, ScheduledExecutorService scheduler) {
+        this(timeoutNanos, tickNanos, clock, timeoutFailure, scheduler, scheduler);
+    }
+
+    /**
+     * @param scheduler runs the sweep; never the pool the callers hold (R28: {@link CacheTimer})
+     * @param delivery fails the expired operations, so that their callers' fallbacks do not run on the sweep
+     */
+    public OperationTimeouts(long timeoutNanos, long tickNanos, LongSupplier clock,
+            Supplier<? extends Throwable> timeoutFailure, ScheduledExecutorService scheduler, Executor delivery) {
         this.timeoutNanos = timeoutNanos;
         this.tickNanos = tickNanos;
         this.clock = clock;
         this.timeoutFailure = timeoutFailure;
         this.scheduler = scheduler;
+        this.delivery = delivery;
     }
 
     /** The tick for a timeout: a tenth of it, between 1 and 20 ms (at most 8 % late for the 250 ms default). */
@@ -93,14 +106,14 @@ public final class OperationTimeouts {
             pending.poll(); // one sweep at a time (a single scheduled task), so this is head
             if (head.end()) {
                 expired++;
-                // The caller's fallback runs downstream of fail(): on the scheduler's pool, not on this sweep, so a
+                // The caller's fallback runs downstream of fail(): on the delivery pool, not on this sweep, so a
                 // slow fallback cannot hold back the timeouts of other operations.
                 Pending<?> expiredOp = head;
                 Throwable failure = timeoutFailure.get();
-                if (scheduler == null) {
+                if (delivery == null) {
                     expiredOp.emitter.fail(failure);
                 } else {
-                    scheduler.execute(() -> expiredOp.emitter.fail(failure));
+                    delivery.execute(() -> expiredOp.emitter.fail(failure));
                 }
                 Cancellable upstream = expiredOp.upstream;
                 if (upstream != null) {

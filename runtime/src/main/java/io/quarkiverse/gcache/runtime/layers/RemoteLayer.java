@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
@@ -71,6 +70,7 @@ public final class RemoteLayer {
     private static final int MAX_SIZE_CHECKS = 4;
     private final OperationTimeouts timeouts;
     private final boolean cluster;
+    private final CacheTimer timer;
     private final ServerClock clock = new ServerClock(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
     public RemoteLayer(Redis redis, Duration timeout, long maxValueSize) {
@@ -79,13 +79,21 @@ public final class RemoteLayer {
 
     /** @param cluster the client is a Redis Cluster client ({@code client-type=cluster}, R19) */
     public RemoteLayer(Redis redis, Duration timeout, long maxValueSize, boolean cluster) {
+        this(redis, timeout, maxValueSize, cluster, new CacheTimer());
+    }
+
+    /**
+     * @param timer fires every timeout of this layer (R28); closed with this layer
+     */
+    public RemoteLayer(Redis redis, Duration timeout, long maxValueSize, boolean cluster, CacheTimer timer) {
+        this.timer = timer;
         this.cluster = cluster;
         this.redis = redis;
         this.timeout = timeout;
         this.maxValueSize = maxValueSize;
         RemoteTimeoutException timedOut = new RemoteTimeoutException(timeout); // stackless: one instance serves all
         this.timeouts = new OperationTimeouts(timeout.toNanos(), OperationTimeouts.tickFor(timeout.toNanos()),
-                System::nanoTime, () -> timedOut, Infrastructure.getDefaultWorkerPool());
+                System::nanoTime, () -> timedOut, timer.sweeper(), timer.delivery());
         // A probe is itself bounded by the timeout; twice that plus a second is surely "lost".
         this.breaker = new RemoteBreaker(Math.max(1000, timeout.toMillis() * 4), timeout.toMillis() * 2 + 1000,
                 System::nanoTime);
@@ -213,7 +221,7 @@ public final class RemoteLayer {
         }
         // Not bounded by remote.timeout: its reply queues behind the oversize reply still being received, which is
         // what timed the read out. Off every caller's path, so a timer of its own.
-        send(Request.cmd(Command.STRLEN).arg(key)).ifNoItem().after(oversizeCheckTimeout()).fail()
+        send(Request.cmd(Command.STRLEN).arg(key)).ifNoItem().after(oversizeCheckTimeout()).on(timer.scheduler()).fail()
                 .onTermination().invoke(() -> sizeChecks.remove(key))
                 .subscribe().with(size -> {
                     if (size != null && size.toLong() > maxValueSize) {
@@ -465,9 +473,15 @@ public final class RemoteLayer {
         return timeouts.bound(uni).onFailure().invoke(clock::forget);
     }
 
-    /** Stops the timeout sweep (at shutdown). */
+    /** GCache's own timer (R28), for waits that belong to REMOTE operations. */
+    public CacheTimer timer() {
+        return timer;
+    }
+
+    /** Stops the timeout sweep and the timer (at shutdown). */
     public void close() {
         timeouts.close();
+        timer.close();
     }
 
     /** gcache writes epoch milliseconds as a decimal string; tolerate a fractional part (R17). */
