@@ -121,7 +121,7 @@ public class GCacheRuntime {
         readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout,
                 config.earlyRefreshBeta(), new ShadowVerifier(remote, Infrastructure.getDefaultWorkerPool(),
                         config.shadow().maxConcurrent(), config.shadow().timeout()),
-                config.remote().leases(), timer);
+                config.remote().leases(), timer, invalidator::watermarkTtlMillis);
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<String, Invalidation> byId = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {

@@ -83,14 +83,18 @@ final class ReadThrough {
     private final String leaseToken = "gcache-" + java.util.UUID.randomUUID() + ":";
     private final java.util.concurrent.atomic.AtomicLong leases = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean eventLoopWarned;
+    /** The TTL of a watermark: as long as any value it can guard (R7, R25). */
+    private final java.util.function.LongSupplier watermarkTtlMillis;
     /** Fires the timed waits of reactive callers (R28). */
     private final CacheTimer timer;
     /** The longest a sync caller waits for one REMOTE operation: a backstop behind its own bound (R28). */
     private final Duration remoteBackstop;
 
     ReadThrough(RemoteLayer remote, InvalidationLog invalidations, InvalidationOutbox outbox, InvalidationGap gap,
-            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases, CacheTimer timer) {
+            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases, CacheTimer timer,
+            java.util.function.LongSupplier watermarkTtlMillis) {
         this.timer = timer;
+        this.watermarkTtlMillis = watermarkTtlMillis;
         this.remoteBackstop = remote == null ? Duration.ZERO : remote.timeout().multipliedBy(2).plusSeconds(1);
         this.shadows = shadows;
         this.leasing = leases && remote != null;
@@ -748,6 +752,13 @@ final class ReadThrough {
             return MISS;
         }
         byte[] envelope = read.envelope();
+        boolean unguarded = read.watermark() < 0 && uc.keys().tracked();
+        if (unguarded) {
+            // R25: the entity has no watermark (never invalidated, or its watermark was evicted, expired or deleted):
+            // nothing says whether a stored value predates an invalidation, so none is trusted. Creating one now,
+            // just below this read's stamp, lets the value computed next be trusted, and never an older one.
+            remote.ensureWatermark(watermarkKey(uc, key), read.serverNowMillis() - 1, watermarkTtlMillis.getAsLong());
+        }
         if (envelope == null) {
             uc.stats().miss(StatLayer.REMOTE, MissReason.ABSENT);
             return MISS;
@@ -758,7 +769,7 @@ final class ReadThrough {
                 throw new Envelope.CorruptValueException("created at " + createdAt + ", after the server's time "
                         + read.serverNowMillis());
             }
-            if (createdAt <= read.watermark() || pendingInvalidation(key)) {
+            if (unguarded || createdAt <= read.watermark() || pendingInvalidation(key)) {
                 uc.stats().miss(StatLayer.REMOTE, MissReason.STALE);
                 return MISS;
             }

@@ -130,7 +130,9 @@ class KeyFormatTest {
         try (GCache.Scope scope = gcache.enable()) {
             call.run();
         }
-        await().untilAsserted(() -> assertThat(REDIS.keys()).containsExactly(expected));
+        // the value's key; a tracked key's entity also gets its watermark on the first read (R25)
+        await().untilAsserted(
+                () -> assertThat(REDIS.keys().stream().filter(k -> !k.endsWith("#watermark"))).containsExactly(expected));
     }
 
     public record User(String id, String name) {

@@ -79,6 +79,9 @@ class HostileValuesTest {
         UseCase uc = runtime.useCase(useCase);
         String key = "{urn:item:" + id + "}#" + useCase;
         REDIS.setBytes(key, stored);
+        // an entity invalidated long ago: without a watermark no value is trusted as it stands (R25), and a forged
+        // one would be a plain stale miss before any of the checks under test
+        REDIS.call("SET", "{urn:item:" + id + "}#watermark", "1");
         long misses = uc.stats().misses(StatLayer.REMOTE, reason);
         long errors = error == null ? 0 : uc.stats().errors(StatLayer.REMOTE, error);
         int reads = catalog.reads.get();

@@ -263,7 +263,7 @@ public final class Invalidator {
      * R7, R17: the watermark outlives every tracked REMOTE value, configured or seen in use, and lives at least
      * {@code invalidation.min-watermark-ttl}.
      */
-    private long watermarkTtlMillis() {
+    public long watermarkTtlMillis() {
         long max = 0;
         for (UseCase uc : useCases) {
             if (uc.keys().tracked()) {

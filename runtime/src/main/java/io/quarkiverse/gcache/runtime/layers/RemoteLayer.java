@@ -246,6 +246,19 @@ public final class RemoteLayer {
         });
     }
 
+    /**
+     * Creates an entity's watermark where it has none ({@code SET NX}; R25), fire-and-forget: a value of an entity
+     * without a watermark is never trusted, so a watermark lost to eviction costs one recomputation instead of a stale
+     * read. {@code millis} is just below the stamp the caller's value will carry, so that value is trusted once stored
+     * and every older one is not. A failed create is harmless: the next read finds no watermark and tries again.
+     */
+    public void ensureWatermark(String watermarkKey, long millis, long ttlMillis) {
+        bounded(send(Request.cmd(Command.SET).arg(watermarkKey).arg(millis).arg("NX").arg("PX").arg(ttlMillis)))
+                .subscribe().with(ok -> {
+                }, failure -> {
+                });
+    }
+
     public Uni<Void> write(String key, byte[] envelope, long ttlMillis) {
         return bounded(send(Request.cmd(Command.SET).arg(key).arg(envelope).arg("PX").arg(ttlMillis))
                 .replaceWithVoid());
