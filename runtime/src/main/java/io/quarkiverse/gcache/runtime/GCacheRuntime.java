@@ -268,8 +268,28 @@ public class GCacheRuntime {
         }
         LOG.debugf("GCache uses the Redis client %s for the REMOTE layer", name);
         redisClientName = name;
-        return new RemoteLayer(redis.get(), config.remote().timeout(), config.remote().maxValueSize().asLongValue(),
-                RedisSetup.of(name).cluster(), timer); // R19
+        RemoteLayer layer = new RemoteLayer(redis.get(), config.remote().timeout(),
+                config.remote().maxValueSize().asLongValue(), RedisSetup.of(name).cluster(), timer); // R19
+        layer.waitReplicas(waitReplicas(config.invalidation().waitReplicas()));
+        return layer;
+    }
+
+    /** {@code invalidation.wait-replicas}: {@code auto} is -1 (R26). */
+    static int waitReplicas(String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("auto")) {
+            return -1;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException(
+                "quarkus.gcache.invalidation.wait-replicas must be auto or a number of replicas (0 or more), got " + value);
     }
 
     private void warnUnknownUseCases() {

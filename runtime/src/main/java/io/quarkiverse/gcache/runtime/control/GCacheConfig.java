@@ -73,6 +73,15 @@ public interface GCacheConfig {
          */
         @WithDefault("false")
         boolean watchWatermarks();
+
+        /**
+         * How many replicas must acknowledge a watermark before an invalidation counts as written (R26): a number, or
+         * {@code auto} (1 while the primary reports a connected replica, else 0). An invalidation that is not
+         * acknowledged within {@code remote.timeout} waits in the outbox and is written again. Not used on Redis
+         * Cluster.
+         */
+        @WithDefault("auto")
+        String waitReplicas();
     }
 
     /** Metrics (with quarkus-micrometer). */

@@ -38,7 +38,8 @@ import io.vertx.mutiny.redis.client.Response;
 public final class RemoteLayer {
 
     /**
-     * KEYS[1] watermark; ARGV[1] future buffer ms, ARGV[2] TTL ms, ARGV[3] channel ('' = none), ARGV[4] message.
+     * KEYS[1] watermark; ARGV[1] future buffer ms, ARGV[2] TTL ms, ARGV[3] channel ('' = none), ARGV[4] message,
+     * ARGV[5] '1' to count the connected replicas (R26). Returns {watermark, replicas}.
      * Server clock (R6a), decimal epoch ms (R17); a watermark never moves back, so a short buffer cannot cut a
      * longer one short, and its TTL never shrinks (R17: Python gcache writes 4 h; a shorter TTL here would let a
      * gcache value outlive the watermark that invalidated it). The broadcast (R8) leaves in the same round trip.
@@ -58,7 +59,11 @@ public final class RemoteLayer {
               redis.call('SET', KEYS[1], value, 'PX', ttl)
             end
             if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
-            return value
+            local replicas = 0
+            if ARGV[5] == '1' then
+              replicas = tonumber(string.match(redis.call('INFO', 'replication'), 'connected_slaves:(%d+)')) or 0
+            end
+            return {value, replicas}
             """;
 
     private final Redis redis;
@@ -71,6 +76,8 @@ public final class RemoteLayer {
     private final OperationTimeouts timeouts;
     private final boolean cluster;
     private final CacheTimer timer;
+    /** R26: replicas that must acknowledge a watermark; -1 = auto. */
+    private volatile int waitReplicas = -1;
     private final ServerClock clock = new ServerClock(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
     public RemoteLayer(Redis redis, Duration timeout, long maxValueSize) {
@@ -132,7 +139,7 @@ public final class RemoteLayer {
      */
     public static <T> Uni<T> reported(RemoteBreaker.Permit permit, Uni<T> operation) {
         return operation.onItemOrFailure().invoke((item, failure) -> {
-            if (failure == null) {
+            if (failure == null || failure instanceof NotReplicated) { // R26: Redis answered
                 permit.success();
             } else {
                 permit.failure();
@@ -264,13 +271,62 @@ public final class RemoteLayer {
                 .replaceWithVoid());
     }
 
-    /** Writes an entity watermark and publishes {@code message} on {@code channel}; returns the watermark. */
+    /**
+     * Writes an entity watermark and publishes {@code message} on {@code channel}; returns the watermark. Outside a
+     * Cluster the write must also reach {@code wait-replicas} replicas (R26): on the same connection as the script,
+     * {@code WAIT n remote.timeout} follows it, and too few acknowledgements fail the write with {@link NotReplicated}
+     * (the invalidation then waits in the outbox and is written again, R18). With {@code auto} that is one replica
+     * while the primary reports a connected one (counted by the script itself, no extra round trip).
+     */
     public Uni<Long> writeWatermark(String key, long bufferMillis, long ttlMillis, String channel, String message) {
-        Uni<Long> written = send(Request.cmd(Command.EVAL).arg(WATERMARK_SCRIPT).arg(1).arg(key).arg(bufferMillis)
-                .arg(ttlMillis).arg(cluster ? "" : channel).arg(message)).map(r -> parseWatermark(r.toString()));
-        // R19: published after the watermark is written, never before (a reader must not reload the old value); a
-        // failed publish fails the invalidation, which then waits in the outbox and is retried whole (R18)
-        return bounded(cluster ? written.call(() -> spublish(channel, message)) : written);
+        Request script = Request.cmd(Command.EVAL).arg(WATERMARK_SCRIPT).arg(1).arg(key).arg(bufferMillis)
+                .arg(ttlMillis).arg(cluster ? "" : channel).arg(message).arg(!cluster && waitReplicas != 0 ? "1" : "0");
+        if (cluster) {
+            // R19: published after the watermark is written, never before (a reader must not reload the old value); a
+            // failed publish fails the invalidation, which then waits in the outbox and is retried whole (R18).
+            // wait-replicas does not apply: WAIT has no key to route it to the watermark's master.
+            return bounded(send(script).map(r -> parseWatermark(r.get(0).toString()))
+                    .call(() -> spublish(channel, message)));
+        }
+        if (waitReplicas == 0) {
+            return bounded(send(script).map(r -> parseWatermark(r.get(0).toString())));
+        }
+        // WAIT counts the writes of its own connection: one connection for both
+        return bounded(redis.connect()).chain(c -> bounded(c.send(script)).chain(reply -> {
+            long watermark = parseWatermark(reply.get(0).toString());
+            int connected = reply.get(1).toInteger();
+            int needed = waitReplicas > 0 ? waitReplicas : (connected > 0 ? 1 : 0);
+            if (needed == 0) {
+                return Uni.createFrom().item(watermark);
+            }
+            // Redis answers WAIT by itself after the timeout; the client's own bound is a backstop behind it
+            return c.send(Request.cmd(Command.WAIT).arg(needed).arg(timeout.toMillis()))
+                    .ifNoItem().after(timeout.multipliedBy(2)).on(timer.scheduler()).fail()
+                    .map(acked -> {
+                        if (acked.toInteger() < needed) {
+                            throw new NotReplicated(needed, acked.toInteger());
+                        }
+                        return watermark;
+                    });
+        }).eventually(() -> c.close().onFailure().recoverWithNull()));
+    }
+
+    /**
+     * How many replicas must acknowledge a watermark (R26): {@code -1} for {@code auto}, else the number
+     * ({@code quarkus.gcache.invalidation.wait-replicas}).
+     */
+    public void waitReplicas(int waitReplicas) {
+        this.waitReplicas = waitReplicas;
+    }
+
+    /**
+     * A watermark was written but too few replicas acknowledged it in time (R26): it could vanish in a failover.
+     * Redis answered, so it says nothing against Redis' health (the breaker counts it a success).
+     */
+    public static final class NotReplicated extends RuntimeException {
+        NotReplicated(int needed, int acked) {
+            super("the watermark reached " + acked + " of " + needed + " replica(s) in time", null, false, false);
+        }
     }
 
     private Uni<Response> spublish(String channel, String message) {
