@@ -57,6 +57,7 @@ public final class UseCase {
     private final FailureLog codecFailures = new FailureLog("value serialization");
     private final FailureLog configFailures = new FailureLog("GCacheConfigProvider");
     private final FailureLog valueFailures = new FailureLog("REMOTE value check");
+    private final FailureLog controlFailures = new FailureLog("control input");
 
     public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
             long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer,
@@ -79,6 +80,8 @@ public final class UseCase {
         this.invalidated = invalidated;
         this.requestEnabled = requestEnabled;
         this.earlyRefresh = earlyRefresh;
+        local.badValues(problem -> badOverride(StatLayer.LOCAL, problem));
+        remote.badValues(problem -> badOverride(StatLayer.REMOTE, problem));
     }
 
     /** Whether LOCAL hits of this use case may refresh early ({@code local.early-refresh}, R21). */
@@ -266,6 +269,16 @@ public final class UseCase {
     void corrupt(String key, Throwable t) {
         stats.error(StatLayer.REMOTE, ErrorKind.CORRUPT);
         valueFailures.log(name, new IllegalStateException(key + ": " + t.getMessage()));
+    }
+
+    /**
+     * R29: a control input (override, provider answer) that was refused or ignored: counted
+     * {@code errors{error=bad_override}} under {@code layer} ({@code GLOBAL} for the shadow ramp) and logged,
+     * rate-limited, with {@code problem} naming the field.
+     */
+    public void badOverride(StatLayer layer, String problem) {
+        stats.error(layer, ErrorKind.BAD_OVERRIDE);
+        controlFailures.logMessage("refused or ignored", new IllegalArgumentException(problem));
     }
 
     void configFailed(CacheLayer layer, Throwable t) {

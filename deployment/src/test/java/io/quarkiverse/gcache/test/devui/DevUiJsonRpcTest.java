@@ -66,6 +66,30 @@ class DevUiJsonRpcTest extends DevUIJsonRPCTest {
         assertThat(cleared.get("local").get("rampSource").asText()).isEqualTo("ANNOTATION");
     }
 
+    /** R29: a ramp out of range from the page is refused and counted (bad_override); the override in force stays. */
+    @Test
+    void aRampOutOfRangeIsRefusedAndCounted() throws Exception {
+        executeJsonRPCMethod("setRamp", Map.of("useCase", "DevUser", "layer", "REMOTE", "ramp", 40));
+        long errors = devUser().get("counters").get("REMOTE").get("errors").asLong();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> executeJsonRPCMethod("setRamp", Map.of("useCase", "DevUser", "layer", "REMOTE", "ramp", 150)))
+                .isInstanceOf(RuntimeException.class);
+        JsonNode after = devUser();
+        assertThat(after.get("remote").get("ramp").asInt()).isEqualTo(40);
+        assertThat(after.get("counters").get("REMOTE").get("errors").asLong()).isEqualTo(errors + 1);
+        user("29"); // calls still answer
+        executeJsonRPCMethod("clearOverride", Map.of("useCase", "DevUser", "layer", "REMOTE"));
+    }
+
+    private JsonNode devUser() throws Exception {
+        for (JsonNode uc : executeJsonRPCMethod("getUseCases")) {
+            if (uc.get("useCase").asText().equals("DevUser")) {
+                return uc;
+            }
+        }
+        throw new AssertionError("no DevUser");
+    }
+
     /**
      * R22, R23: the page's shadow slider sets the ramp; once enough hits were compared, the suggested TTL is applied as
      * the LOCAL TTL override.

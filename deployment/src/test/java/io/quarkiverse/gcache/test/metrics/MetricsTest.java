@@ -88,6 +88,10 @@ class MetricsTest {
         assertThat(value(m, "gcache_errors_total", uc, "layer=\"GLOBAL\"", "error=\"IllegalStateException\"",
                 "in_fallback=\"true\"")).isEqualTo(1);
         assertThat(value(m, "gcache_errors_total", uc, "layer=\"REMOTE\"", "error=\"serialization\"")).isZero();
+        // R29: bad control input, made up front for every layer (GLOBAL: the shadow ramp)
+        for (String layer : new String[] { "LOCAL", "REMOTE", "GLOBAL" }) {
+            assertThat(value(m, "gcache_errors_total", uc, "layer=\"" + layer + "\"", "error=\"bad_override\"")).isZero();
+        }
         assertThat(value(m, "gcache_invalidations_total", "key_type=\"k\"", "layer=\"LOCAL\"")).isEqualTo(1);
         assertThat(value(m, "gcache_invalidations_total", "key_type=\"k\"", "layer=\"REMOTE\"")).isEqualTo(1);
         assertThat(value(m, "gcache_invalidations_total", "key_type=\"order_id\"", "layer=\"LOCAL\"")).isEqualTo(1);

@@ -23,6 +23,12 @@ public final class LayerPolicy {
     public static final int NOT_SET = -1;
 
     /**
+     * The longest TTL a runtime source may set (R29): 100 years, far below where nanoseconds overflow (about 292
+     * years) so that sums with buffers and margins cannot overflow either.
+     */
+    public static final Duration MAX_TTL = Duration.ofDays(36_500);
+
+    /**
      * What {@link #decide()} answers for one call: the layer is used with a TTL, or not used and why. Immutable. The
      * frequent answers are shared instances, so deciding allocates nothing once the TTL is steady; only a failing
      * {@link GCacheConfigProvider} gets a fresh one, which carries the failure for the log.
@@ -76,6 +82,12 @@ public final class LayerPolicy {
     private final Duration staticTtl;
     private final int staticRamp;
     private final GCacheConfigProvider provider;
+    /** R29: the provider's last valid answers, in force while it answers bad values. Racy: a lost write is harmless. */
+    private Duration lastProviderTtl;
+    private Integer lastProviderRamp;
+    /** Told of each bad provider answer (R29), with the field and what is wrong. */
+    private volatile java.util.function.Consumer<String> badValues = problem -> {
+    };
     private volatile Duration overrideTtl;
     private volatile Integer overrideRamp;
     private volatile long largestTtlUsed;
@@ -127,10 +139,10 @@ public final class LayerPolicy {
         Source rampSource = Source.OVERRIDE;
         if (provider != null) {
             try {
-                if (ttl == null && (ttl = provider.ttl(useCase, layer)) != null) {
+                if (ttl == null && (ttl = providerTtl(provider.ttl(useCase, layer), false)) != null) {
                     ttlSource = Source.PROVIDER;
                 }
-                if (ramp == null && (ramp = provider.ramp(useCase, layer)) != null) {
+                if (ramp == null && (ramp = providerRamp(provider.ramp(useCase, layer), false)) != null) {
                     rampSource = Source.PROVIDER;
                 }
             } catch (RuntimeException e) {
@@ -165,19 +177,24 @@ public final class LayerPolicy {
         Duration ttl = overrideTtl;
         Integer ramp = overrideRamp;
         if (provider != null && (ttl == null || ramp == null)) {
+            Duration providerTtl = null;
+            Integer providerRamp = null;
             try {
                 if (ttl == null) {
-                    ttl = provider.ttl(useCase, layer);
+                    providerTtl = provider.ttl(useCase, layer);
                 }
                 if (ramp == null) {
-                    ramp = provider.ramp(useCase, layer);
+                    providerRamp = provider.ramp(useCase, layer);
                 }
             } catch (Throwable t) {
                 return Decision.configError(t);
             }
-            if ((ttl != null && ttl.isNegative()) || (ramp != null && (ramp < 0 || ramp > 100))) {
-                return Decision.configError(new IllegalArgumentException(
-                        "GCacheConfigProvider returned ttl=" + ttl + ", ramp=" + ramp + " for " + useCase + "/" + layer));
+            // R29: a bad answer is ignored (the provider's last valid one stands), outside of which nothing here throws
+            if (ttl == null) {
+                ttl = providerTtl(providerTtl, true);
+            }
+            if (ramp == null) {
+                ramp = providerRamp(providerRamp, true);
             }
         }
         if (ttl == null) {
@@ -199,6 +216,70 @@ public final class LayerPolicy {
             return used;
         }
         return Decision.RAMPED_DOWN;
+    }
+
+    /**
+     * The provider's TTL answer if valid (remembered), else its last valid one; {@code count}: a bad one is reported.
+     */
+    private Duration providerTtl(Duration answer, boolean count) {
+        if (answer == null) {
+            return null;
+        }
+        String problem = checkTtl(answer);
+        if (problem == null) {
+            if (!answer.equals(lastProviderTtl)) {
+                lastProviderTtl = answer;
+            }
+            return answer;
+        }
+        if (count) {
+            badValues.accept("GCacheConfigProvider answered ttl " + answer + " for " + useCase + "/" + layer + ": "
+                    + problem + "; " + (lastProviderTtl == null ? "not used"
+                            : "its last valid " + lastProviderTtl
+                                    + " stays in force"));
+        }
+        return lastProviderTtl;
+    }
+
+    private Integer providerRamp(Integer answer, boolean count) {
+        if (answer == null) {
+            return null;
+        }
+        String problem = checkRamp(answer);
+        if (problem == null) {
+            if (!answer.equals(lastProviderRamp)) {
+                lastProviderRamp = answer;
+            }
+            return answer;
+        }
+        if (count) {
+            badValues.accept("GCacheConfigProvider answered ramp " + answer + " for " + useCase + "/" + layer
+                    + ": " + problem + "; " + (lastProviderRamp == null ? "not used"
+                            : "its last valid "
+                                    + lastProviderRamp + " stays in force"));
+        }
+        return lastProviderRamp;
+    }
+
+    /** What is wrong with a TTL from a runtime source (R29), {@code null} when nothing. */
+    public static String checkTtl(Duration ttl) {
+        if (ttl.isNegative()) {
+            return "a TTL must not be negative";
+        }
+        if (ttl.compareTo(MAX_TTL) > 0) {
+            return "a TTL must be at most " + MAX_TTL.toDays() + " days";
+        }
+        return null;
+    }
+
+    /** What is wrong with a ramp from a runtime source (R29), {@code null} when nothing. */
+    public static String checkRamp(int ramp) {
+        return ramp < 0 || ramp > 100 ? "a ramp must be between 0 and 100" : null;
+    }
+
+    /** Where bad provider answers are reported (R29); set once by the use case. */
+    public void badValues(java.util.function.Consumer<String> sink) {
+        this.badValues = sink;
     }
 
     /** The largest TTL any call has used, in nanoseconds (R7: watermarks must outlive it). */
@@ -223,7 +304,18 @@ public final class LayerPolicy {
         return ttl != null ? ttl : provider == null ? staticTtl : null;
     }
 
+    /**
+     * Sets ({@code null}: clears) the overrides of TTL and ramp together; an invalid one throws
+     * {@link IllegalArgumentException} before anything changes (R29: never half-applied).
+     */
     public synchronized void override(Duration ttl, Integer ramp) {
+        String problem = ttl == null ? null : checkTtl(ttl);
+        if (problem == null && ramp != null) {
+            problem = checkRamp(ramp);
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException(problem + ", got ttl=" + ttl + ", ramp=" + ramp);
+        }
         this.overrideTtl = ttl;
         this.overrideRamp = ramp;
         this.always = always();

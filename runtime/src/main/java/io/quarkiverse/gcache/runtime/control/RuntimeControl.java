@@ -26,7 +26,8 @@ import io.smallrye.mutiny.Uni;
  * {@code gcache:overrides:<prefix>} (field {@code <useCase>#<LAYER>}, value {@code <ttl ms>|<ramp>}, either part
  * empty when not overridden; field {@code <useCase>#SHADOW}, value {@code |<ramp>}, for the shadow ramp of R22) and announced
  * on {@code gcache:control:<prefix>}, upon which every instance reloads
- * the hash. Instances load it at startup and after any gap in their subscription.
+ * the hash. Instances load it at startup and after any gap in their subscription. R29: a field whose value is bad is
+ * ignored, counted and logged; what is in force stays.
  * <p>
  * A change Redis refuses (down, timing out) stays in force here and is kept as pending: it is retried, every reload
  * first tries the pending changes, and no reload overwrites a pending field with what the hash holds. Without that,
@@ -91,14 +92,22 @@ public final class RuntimeControl implements GCacheControl {
         if (layer == null) {
             throw new IllegalArgumentException("layer is required (LOCAL or REMOTE)");
         }
-        if (ramp != null && (ramp < 0 || ramp > 100)) {
-            throw new IllegalArgumentException("ramp must be between 0 and 100, got " + ramp);
+        // R29: refused before anything changes, here or in Redis
+        String problem = ramp == null ? null : LayerPolicy.checkRamp(ramp);
+        if (problem == null && ttl != null) {
+            problem = LayerPolicy.checkTtl(ttl);
         }
-        if (ttl != null && ttl.isNegative()) {
-            throw new IllegalArgumentException("ttl must not be negative, got " + ttl);
+        if (problem != null) {
+            String message = problem + ", got ttl=" + ttl + ", ramp=" + ramp;
+            uc.badOverride(StatLayer.of(layer), "override of " + useCase + "#" + layer + " refused: " + message);
+            throw new IllegalArgumentException(message);
         }
-        change(useCase + "#" + layer, (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|"
-                + (ramp == null ? "" : String.valueOf(ramp)), () -> uc.override(layer, ttl, ramp));
+        change(useCase + "#" + layer, value(ttl, ramp), () -> uc.override(layer, ttl, ramp));
+    }
+
+    /** The hash value of a layer override. */
+    private static String value(Duration ttl, Integer ramp) {
+        return (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|" + (ramp == null ? "" : String.valueOf(ramp));
     }
 
     @Override
@@ -110,10 +119,27 @@ public final class RuntimeControl implements GCacheControl {
     @Override
     public void overrideShadowRamp(String useCase, Integer ramp) {
         UseCase uc = known(useCase);
-        if (ramp != null && (ramp < 0 || ramp > 100)) {
-            throw new IllegalArgumentException("shadow ramp must be between 0 and 100, got " + ramp);
+        String problem = ramp == null ? null : LayerPolicy.checkRamp(ramp);
+        if (problem != null) {
+            uc.badOverride(StatLayer.GLOBAL, "override of " + useCase + "#" + SHADOW + " refused: shadow " + problem
+                    + ", got " + ramp);
+            throw new IllegalArgumentException("shadow " + problem + ", got " + ramp);
         }
         change(useCase + "#" + SHADOW, ramp == null ? null : "|" + ramp, () -> uc.shadow().override(ramp));
+    }
+
+    /**
+     * R29: control input refused before it reached {@link #override} (the management endpoint's body): counted and
+     * logged for the use case when it is known ({@code target}: {@code LOCAL}, {@code REMOTE} or {@code SHADOW}).
+     */
+    public void refused(String useCase, String target, String problem) {
+        UseCase uc = useCase == null ? null : useCases.get(useCase);
+        if (uc == null) {
+            return;
+        }
+        StatLayer layer = "LOCAL".equalsIgnoreCase(target) ? StatLayer.LOCAL
+                : "REMOTE".equalsIgnoreCase(target) ? StatLayer.REMOTE : StatLayer.GLOBAL;
+        uc.badOverride(layer, "override of " + useCase + "#" + target + " refused: " + problem);
     }
 
     /**
@@ -167,6 +193,7 @@ public final class RuntimeControl implements GCacheControl {
                 });
     }
 
+    /** Applies what the hash holds; caller holds this. A field holding a bad value is ignored (R29: what is in force stays). */
     private void apply(Map<String, String> stored) {
         for (UseCase uc : useCases.values()) {
             for (CacheLayer layer : CacheLayer.values()) {
@@ -175,38 +202,62 @@ public final class RuntimeControl implements GCacheControl {
                     continue; // this instance's own newer change, not written yet
                 }
                 String value = stored.get(field);
-                seen(field, value);
+                String before = seen(field, value);
                 if (value == null) {
                     uc.override(layer, null, null);
                     continue;
                 }
                 try {
-                    String[] parts = value.split("\\|", -1);
+                    String[] parts = parts(value);
                     Duration ttl = parts[0].isEmpty() ? null : Duration.ofMillis(Long.parseLong(parts[0]));
-                    Integer ramp = parts.length < 2 || parts[1].isEmpty() ? null : Integer.valueOf(parts[1]);
-                    uc.override(layer, ttl, ramp);
-                } catch (RuntimeException e) {
-                    LOG.warnf("GCache ignored a malformed override %s#%s = %s", uc.name(), layer, value);
+                    Integer ramp = parts[1].isEmpty() ? null : Integer.valueOf(parts[1]);
+                    uc.override(layer, ttl, ramp); // validates before it changes anything
+                } catch (IllegalArgumentException e) {
+                    bad(uc, StatLayer.of(layer), field, value, before, e);
                 }
             }
-            if (isPending(uc.name() + "#" + SHADOW)) {
+            String field = uc.name() + "#" + SHADOW;
+            if (isPending(field)) {
                 continue;
             }
-            String shadow = stored.get(uc.name() + "#" + SHADOW);
-            seen(uc.name() + "#" + SHADOW, shadow);
-            Integer ramp = null;
-            if (shadow != null) {
-                try {
-                    int r = Integer.parseInt(shadow.substring(shadow.indexOf('|') + 1));
-                    if (r < 0 || r > 100) {
-                        throw new IllegalArgumentException(String.valueOf(r));
-                    }
-                    ramp = r;
-                } catch (RuntimeException e) {
-                    LOG.warnf("GCache ignored a malformed override %s#%s = %s", uc.name(), SHADOW, shadow);
-                }
+            String shadow = stored.get(field);
+            String before = seen(field, shadow);
+            if (shadow == null) {
+                uc.shadow().override(null);
+                continue;
             }
-            uc.shadow().override(ramp);
+            try {
+                String[] parts = parts(shadow);
+                if (!parts[0].isEmpty()) {
+                    throw new IllegalArgumentException("a shadow override has no TTL");
+                }
+                Integer ramp = parts[1].isEmpty() ? null : Integer.valueOf(parts[1]);
+                String problem = ramp == null ? null : LayerPolicy.checkRamp(ramp);
+                if (problem != null) {
+                    throw new IllegalArgumentException(problem);
+                }
+                uc.shadow().override(ramp);
+            } catch (IllegalArgumentException e) {
+                bad(uc, StatLayer.GLOBAL, field, shadow, before, e);
+            }
+        }
+    }
+
+    /** {@code <ttl>|<ramp>} split in two, or {@link IllegalArgumentException}. */
+    private static String[] parts(String value) {
+        String[] parts = value.split("\\|", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("not of the form <ttl ms>|<ramp>");
+        }
+        return parts;
+    }
+
+    /** R29: counted and logged once per bad value a field takes (reloads find it again and again). */
+    private static void bad(UseCase uc, StatLayer layer, String field, String value, String before,
+            IllegalArgumentException e) {
+        if (!value.equals(before)) {
+            uc.badOverride(layer, "overrides hash field " + field + " = '" + value + "' ignored (" + e.getMessage()
+                    + "); the previous value stays in force");
         }
     }
 
@@ -225,13 +276,9 @@ public final class RuntimeControl implements GCacheControl {
         publish(field, value, change, base);
     }
 
-    /** Caller holds this. */
-    private void seen(String field, String value) {
-        if (value == null) {
-            seen.remove(field);
-        } else {
-            seen.put(field, value);
-        }
+    /** Caller holds this. Returns what was seen before. */
+    private String seen(String field, String value) {
+        return value == null ? seen.remove(field) : seen.put(field, value);
     }
 
     private void publish(String field, String value, long change, String base) {

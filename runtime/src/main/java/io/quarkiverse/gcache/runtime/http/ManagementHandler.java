@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.gcache.CacheLayer;
-import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
+import io.quarkiverse.gcache.runtime.control.RuntimeControl;
 import io.quarkiverse.gcache.runtime.control.UseCaseViews;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -35,7 +35,7 @@ import io.vertx.ext.web.RoutingContext;
 public class ManagementHandler implements Handler<RoutingContext> {
 
     /** The beans a request needs, resolved on the first request (the handler is created before the beans start). */
-    private record Beans(GCacheConfig config, GCacheControl control, ObjectMapper json) {
+    private record Beans(GCacheConfig config, RuntimeControl control, ObjectMapper json) {
     }
 
     /** Said at startup and in every 401 when the endpoint is on a management interface that authenticates nobody. */
@@ -81,7 +81,7 @@ public class ManagementHandler implements Handler<RoutingContext> {
             rc.response().setStatusCode(403).end(error("role " + config.management().role() + " required"));
             return;
         }
-        GCacheControl control = beans.control();
+        RuntimeControl control = beans.control();
         ObjectMapper json = beans.json();
         String path = rc.normalizedPath();
         String rest = path.substring(path.indexOf("gcache") + "gcache".length());
@@ -104,7 +104,7 @@ public class ManagementHandler implements Handler<RoutingContext> {
                             JsonNode body = rc.body() == null || rc.body().length() == 0 ? null
                                     : json.readTree(rc.body().asString());
                             if (body == null || !body.isObject() || body.get("ramp") == null) {
-                                throw new IllegalArgumentException("body must be a JSON object like {\"ramp\":10}");
+                                throw new BadInput("body must be a JSON object like {\"ramp\":10}");
                             }
                             ramp = ramp(body.get("ramp"));
                         }
@@ -119,7 +119,7 @@ public class ManagementHandler implements Handler<RoutingContext> {
                         JsonNode body = rc.body() == null || rc.body().length() == 0 ? null
                                 : json.readTree(rc.body().asString());
                         if (body == null || !body.isObject()) {
-                            throw new IllegalArgumentException("body must be a JSON object like {\"ramp\":10,\"ttl\":\"60s\"}");
+                            throw new BadInput("body must be a JSON object like {\"ramp\":10,\"ttl\":\"60s\"}");
                         }
                         control.override(parts.get(0), layer, ttl(body.get("ttl")), ramp(body.get("ramp")));
                     }
@@ -127,7 +127,13 @@ public class ManagementHandler implements Handler<RoutingContext> {
                 }
                 default -> rc.response().setStatusCode(405).end();
             }
-        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (BadInput | com.fasterxml.jackson.core.JsonProcessingException e) {
+            // R29: counted like a value override() refuses (which counts its own)
+            if (parts.size() == 2) {
+                control.refused(parts.get(0), parts.get(1), e.getMessage());
+            }
+            rc.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(error(e.getMessage()));
+        } catch (IllegalArgumentException e) {
             rc.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(error(e.getMessage()));
         } catch (IllegalStateException e) {
             rc.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(error(e.getMessage()));
@@ -149,7 +155,7 @@ public class ManagementHandler implements Handler<RoutingContext> {
         try {
             return DurationConverter.parseDuration(n.asText());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("ttl must be a duration like \"60s\" or \"PT1M\", got " + n);
+            throw new BadInput("ttl must be a duration like \"60s\" or \"PT1M\", got " + n);
         }
     }
 
@@ -158,9 +164,16 @@ public class ManagementHandler implements Handler<RoutingContext> {
             return null;
         }
         if (!n.isInt()) {
-            throw new IllegalArgumentException("ramp must be an integer between 0 and 100, got " + n);
+            throw new BadInput("ramp must be an integer between 0 and 100, got " + n);
         }
         return n.asInt();
+    }
+
+    /** A body that does not parse, for a known path (R29: counted for the use case; 400). */
+    private static final class BadInput extends IllegalArgumentException {
+        BadInput(String message) {
+            super(message);
+        }
     }
 
     private static void ok(RoutingContext rc, String body) {

@@ -64,7 +64,12 @@ public class MicrometerBinding {
                 }
                 counter(p + ".errors", t.and("error", ErrorKind.CONFIG_PROVIDER.tag(), "in_fallback", "false"), s,
                         x -> x.errors(layer, ErrorKind.CONFIG_PROVIDER));
+                counter(p + ".errors", t.and("error", ErrorKind.BAD_OVERRIDE.tag(), "in_fallback", "false"), s,
+                        x -> x.errors(layer, ErrorKind.BAD_OVERRIDE));
             }
+            // R29: a bad shadow ramp override belongs to no layer
+            counter(p + ".errors", base.and("layer", "GLOBAL", "error", ErrorKind.BAD_OVERRIDE.tag(), "in_fallback", "false"),
+                    s, x -> x.errors(StatLayer.GLOBAL, ErrorKind.BAD_OVERRIDE));
             counter(p + ".disabled", base.and("layer", "GLOBAL", "reason", DisabledReason.CONTEXT.tag()), s,
                     x -> x.disabledCount(StatLayer.GLOBAL, DisabledReason.CONTEXT));
             counter(p + ".errors", base.and("layer", "GLOBAL", "error", ErrorKind.KEY_BUILDING.tag(), "in_fallback", "false"),

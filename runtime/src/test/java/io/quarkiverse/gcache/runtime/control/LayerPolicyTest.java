@@ -121,20 +121,61 @@ class LayerPolicyTest {
         assertThat(policy.describe()).isEqualTo(new LayerInfo(MINUTE, Source.ANNOTATION, 100, Source.PROPERTIES));
     }
 
+    /**
+     * R29: a provider answer out of range (a ramp over 100, a negative TTL, a TTL that overflows nanoseconds) is ignored
+     * and reported; its last valid answer stays in force (the configured value before it gave one); nothing throws.
+     */
     @Test
-    void aProviderAnswerOutOfRangeIsAConfigError() {
+    void aBadProviderAnswerIsIgnoredAndTheLastValidOneStays() {
         AtomicReference<Integer> ramp = new AtomicReference<>(101);
+        AtomicReference<Duration> ttl = new AtomicReference<>(Duration.ofSeconds(-1));
+        java.util.List<String> bad = new java.util.ArrayList<>();
         LayerPolicy policy = policy(MINUTE, 100, new GCacheConfigProvider() {
             @Override
             public Integer ramp(String useCase, CacheLayer layer) {
                 return ramp.get();
             }
+
+            @Override
+            public Duration ttl(String useCase, CacheLayer layer) {
+                return ttl.get();
+            }
         });
+        policy.badValues(bad::add);
         LayerPolicy.Decision decision = policy.decide();
-        assertThat(decision.reason()).isEqualTo(DisabledReason.CONFIG_ERROR);
-        assertThat(decision.providerFailure()).hasMessageContaining("ramp=101").hasMessageContaining("Users.find");
+        assertThat(decision.used()).as("the configured minute and ramp 100 stand").isTrue();
+        assertThat(decision.ttlNanos()).isEqualTo(MINUTE.toNanos());
+        assertThat(bad).hasSize(2);
+        assertThat(bad.get(0)).contains("ttl PT-1S").contains("Users.find").contains("negative");
+        assertThat(bad.get(1)).contains("ramp 101").contains("between 0 and 100");
+        assertThat(policy.describe()).isEqualTo(new LayerInfo(MINUTE, Source.ANNOTATION, 100, Source.PROPERTIES));
+
+        ramp.set(0);
+        ttl.set(Duration.ofSeconds(5));
+        assertThat(policy.decide().reason()).isEqualTo(DisabledReason.RAMPED_DOWN);
+        ramp.set(-3);
+        ttl.set(Duration.ofDays(300 * 365)); // toNanos() overflows
+        assertThat(policy.decide().reason()).as("the last valid ramp, 0, stays").isEqualTo(DisabledReason.RAMPED_DOWN);
+        assertThat(bad).hasSize(4);
+        assertThat(bad.get(2)).contains("at most 36500 days").contains("its last valid PT5S stays in force");
+        assertThat(policy.describe()).isEqualTo(new LayerInfo(Duration.ofSeconds(5), Source.PROVIDER, 0, Source.PROVIDER));
         ramp.set(100);
-        assertThat(policy.decide().used()).isTrue();
+        assertThat(policy.decide().ttlNanos()).isEqualTo(Duration.ofSeconds(5).toNanos());
+    }
+
+    /** R29: an override out of range throws before anything changes: never half-applied. */
+    @Test
+    void aBadOverrideChangesNothing() {
+        LayerPolicy policy = policy(MINUTE, 100, null);
+        policy.override(Duration.ofSeconds(5), 0);
+        for (Runnable bad : new Runnable[] { () -> policy.override(Duration.ofMillis(9_000_000_000_000_000L), null),
+                () -> policy.override(Duration.ofSeconds(-1), 50), () -> policy.override(null, 101),
+                () -> policy.override(Duration.ofSeconds(1), -1) }) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(bad::run).isInstanceOf(IllegalArgumentException.class);
+            assertThat(policy.describe()).isEqualTo(new LayerInfo(Duration.ofSeconds(5), Source.OVERRIDE, 0,
+                    Source.OVERRIDE));
+            assertThat(policy.decide().reason()).isEqualTo(DisabledReason.RAMPED_DOWN);
+        }
     }
 
     @Test
