@@ -86,6 +86,7 @@ public class GCacheRuntime {
     private RuntimeControl control;
     private volatile InvalidationSubscriber subscriber;
     private long outboxRetries = -1;
+    private long controlChecks = -1;
     private String redisClientName;
 
     @PostConstruct
@@ -150,6 +151,7 @@ public class GCacheRuntime {
             }
             subscriber.start();
             outboxRetries = invalidator.startRetries(vertx);
+            controlChecks = control.startChecks(vertx); // R27: finds overrides Redis lost, writes them back
             // Tracked LOCAL is off until invalidations can reach this instance (R8a); a short wait at boot keeps
             // the first requests from running without it.
             if (!invalidator.gap().awaitFirstClose(config.remote().timeout().multipliedBy(4).plusSeconds(1))) {
@@ -197,6 +199,7 @@ public class GCacheRuntime {
         if (subscriber != null) {
             subscriber.stop();
             vertx.cancelTimer(outboxRetries);
+            vertx.cancelTimer(controlChecks);
         }
     }
 

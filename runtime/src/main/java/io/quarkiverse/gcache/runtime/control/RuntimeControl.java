@@ -26,8 +26,12 @@ import io.smallrye.mutiny.Uni;
  * {@code gcache:overrides:<prefix>} (field {@code <useCase>#<LAYER>}, value {@code <ttl ms>|<ramp>}, either part
  * empty when not overridden; field {@code <useCase>#SHADOW}, value {@code |<ramp>}, for the shadow ramp of R22) and announced
  * on {@code gcache:control:<prefix>}, upon which every instance reloads
- * the hash. Instances load it at startup and after any gap in their subscription. R29: a field whose value is bad is
- * ignored, counted and logged; what is in force stays.
+ * the hash. Instances load it at startup, after any gap in their subscription, and every {@link #CHECK_MILLIS}.
+ * <p>
+ * R27: an explicit removal stores {@link #CLEARED}; it never deletes the field. So a field that is absent while an
+ * override is in force here was lost by Redis (restart without persistence, FLUSHALL, eviction, failover): the
+ * override stays in force and is written back, only if the field is still absent (another instance may have written
+ * it back first). R29: a field whose value is bad is ignored, counted and logged; what is in force stays.
  * <p>
  * A change Redis refuses (down, timing out) stays in force here and is kept as pending: it is retried, every reload
  * first tries the pending changes, and no reload overwrites a pending field with what the hash holds. Without that,
@@ -41,6 +45,14 @@ public final class RuntimeControl implements GCacheControl {
     private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
     /** The field suffix of a shadow ramp override (R22). */
     static final String SHADOW = "SHADOW";
+    /**
+     * The value an explicit removal stores (R27): an override of neither TTL nor ramp. A field that is absent was lost
+     * (or never set), never removed on purpose, so loss is told apart from removal by what the hash holds, which every
+     * instance reads, and not by an announcement that an instance may miss. Instances before R27 read it as "cleared".
+     */
+    static final String CLEARED = "|";
+    /** How often the hash is read to find overrides Redis lost without a gap in the subscription (FLUSHALL, R27). */
+    static final long CHECK_MILLIS = 5_000;
 
     private final Map<String, UseCase> useCases;
     private final RemoteLayer remote;
@@ -55,12 +67,15 @@ public final class RuntimeControl implements GCacheControl {
     private final Map<String, String> seen = new HashMap<>();
     /** By field, the generation of the newest local change whose write has begun: an older one must not win. */
     private final Map<String, Long> started = new HashMap<>();
+    /** Whether a periodic check is under way (a slow Redis must not pile them up). */
+    private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * A refused change: the field's value ({@code null}: removed), the generation of the change, and what the field
-     * held as far as this instance knew when the change was made ({@code null}: absent).
+     * A change to write: the field's value ({@code null}: removed), the generation of the change, and what the field
+     * held as far as this instance knew when the change was made ({@code null}: absent). {@code restore}: not a change
+     * but an override in force that Redis lost, written back (R27).
      */
-    private record Pending(String value, long generation, String base) {
+    private record Pending(String value, long generation, String base, boolean restore) {
     }
 
     public RuntimeControl(Map<String, UseCase> useCases, RemoteLayer remote, String prefix) {
@@ -105,7 +120,7 @@ public final class RuntimeControl implements GCacheControl {
         change(useCase + "#" + layer, value(ttl, ramp), () -> uc.override(layer, ttl, ramp));
     }
 
-    /** The hash value of a layer override. */
+    /** The hash value of a layer override; {@link #CLEARED} when neither part is overridden. */
     private static String value(Duration ttl, Integer ramp) {
         return (ttl == null ? "" : String.valueOf(ttl.toMillis())) + "|" + (ramp == null ? "" : String.valueOf(ramp));
     }
@@ -113,7 +128,11 @@ public final class RuntimeControl implements GCacheControl {
     @Override
     public void clearOverride(String useCase, CacheLayer layer) {
         UseCase uc = known(useCase);
-        change(useCase + "#" + layer, null, () -> uc.override(layer, null, null));
+        if (layer == null) {
+            throw new IllegalArgumentException("layer is required (LOCAL or REMOTE)");
+        }
+        // R27: stored as CLEARED, not removed: other instances must tell this from a loss
+        change(useCase + "#" + layer, CLEARED, () -> uc.override(layer, null, null));
     }
 
     @Override
@@ -125,7 +144,7 @@ public final class RuntimeControl implements GCacheControl {
                     + ", got " + ramp);
             throw new IllegalArgumentException("shadow " + problem + ", got " + ramp);
         }
-        change(useCase + "#" + SHADOW, ramp == null ? null : "|" + ramp, () -> uc.shadow().override(ramp));
+        change(useCase + "#" + SHADOW, ramp == null ? CLEARED : "|" + ramp, () -> uc.shadow().override(ramp));
     }
 
     /**
@@ -170,6 +189,26 @@ public final class RuntimeControl implements GCacheControl {
      * stop the load (Redis may serve reads and refuse writes: full, read-only, an ACL).
      */
     public Uni<Void> reload() {
+        return load(false);
+    }
+
+    /**
+     * Reads the hash every {@link #CHECK_MILLIS} on {@code vertx}'s timer (R27): Redis can lose it without a gap in
+     * the subscription ({@code FLUSHALL}, eviction), and what it lost must be written back before the next instance
+     * starts without it. Returns the timer id.
+     */
+    public long startChecks(io.vertx.core.Vertx vertx) {
+        return vertx.setPeriodic(CHECK_MILLIS, id -> {
+            if (checking.compareAndSet(false, true)) {
+                load(true).onTermination().invoke(() -> checking.set(false)).subscribe().with(ok -> {
+                }, t -> {
+                });
+            }
+        });
+    }
+
+    /** {@link #reload()}; {@code quiet}: a periodic check, whose failures (Redis down) are logged at debug only. */
+    private Uni<Void> load(boolean quiet) {
         if (remote == null) {
             return Uni.createFrom().voidItem();
         }
@@ -178,23 +217,36 @@ public final class RuntimeControl implements GCacheControl {
                 .onFailure().recoverWithNull().chain(() -> {
                     started[0] = generation.get();
                     return remote.hashGetAll(hash);
-                }).invoke(stored -> {
+                }).chain(stored -> {
                     // Checked and applied under the lock that local changes take: otherwise a change made while this
                     // applies an older state would be overwritten by it.
+                    boolean lost;
                     synchronized (this) {
-                        if (generation.get() == started[0]) {
-                            apply(stored);
-                        }
+                        lost = generation.get() == started[0] && apply(stored);
                     }
+                    return !lost ? Uni.createFrom().voidItem()
+                            : writePending().onFailure()
+                                    .invoke(t -> LOG.debugf("GCache lost overrides not written back yet: %s", t))
+                                    .onFailure().recoverWithNull();
                 }).replaceWithVoid()
                 .onFailure().invoke(t -> {
-                    reloadFailures.incrementAndGet();
-                    LOG.warnf("GCache could not load runtime overrides from Redis: %s", t);
+                    if (quiet) {
+                        LOG.debugf("GCache could not check runtime overrides in Redis: %s", t);
+                    } else {
+                        reloadFailures.incrementAndGet();
+                        LOG.warnf("GCache could not load runtime overrides from Redis: %s", t);
+                    }
                 });
     }
 
-    /** Applies what the hash holds; caller holds this. A field holding a bad value is ignored (R29: what is in force stays). */
-    private void apply(Map<String, String> stored) {
+    /**
+     * Applies what the hash holds; caller holds this. A field holding a bad value is ignored (R29: what is in force
+     * stays). A field that is absent while an override is in force here was lost, not removed (an explicit removal
+     * stores {@link #CLEARED}): the override stays in force and is queued to be written back (R27). Returns whether
+     * one was.
+     */
+    private boolean apply(Map<String, String> stored) {
+        boolean lost = false;
         for (UseCase uc : useCases.values()) {
             for (CacheLayer layer : CacheLayer.values()) {
                 String field = uc.name() + "#" + layer;
@@ -203,8 +255,9 @@ public final class RuntimeControl implements GCacheControl {
                 }
                 String value = stored.get(field);
                 String before = seen(field, value);
+                LayerPolicy policy = uc.policy(layer);
                 if (value == null) {
-                    uc.override(layer, null, null);
+                    lost |= lost(field, value(policy.overrideTtl(), policy.overrideRamp()));
                     continue;
                 }
                 try {
@@ -223,7 +276,8 @@ public final class RuntimeControl implements GCacheControl {
             String shadow = stored.get(field);
             String before = seen(field, shadow);
             if (shadow == null) {
-                uc.shadow().override(null);
+                Integer inForce = uc.shadow().overrideRamp();
+                lost |= lost(field, inForce == null ? CLEARED : "|" + inForce);
                 continue;
             }
             try {
@@ -241,6 +295,7 @@ public final class RuntimeControl implements GCacheControl {
                 bad(uc, StatLayer.GLOBAL, field, shadow, before, e);
             }
         }
+        return lost;
     }
 
     /** {@code <ttl>|<ramp>} split in two, or {@link IllegalArgumentException}. */
@@ -259,6 +314,25 @@ public final class RuntimeControl implements GCacheControl {
             uc.badOverride(layer, "overrides hash field " + field + " = '" + value + "' ignored (" + e.getMessage()
                     + "); the previous value stays in force");
         }
+    }
+
+    /**
+     * R27: {@code field} is absent from the hash; when an override is in force here ({@code inForce} is not
+     * {@link #CLEARED}) it stays, and is queued to be written back if the field is still absent. Caller holds this.
+     */
+    private boolean lost(String field, String inForce) {
+        if (CLEARED.equals(inForce)) {
+            return false;
+        }
+        synchronized (pending) {
+            if (pending.containsKey(field)) {
+                return false;
+            }
+            pending.put(field, new Pending(inForce, generation.get(), null, true));
+        }
+        LOG.warnf("GCache override %s = %s is missing from Redis, and no instance removed it (Redis restarted without "
+                + "persistence, FLUSHALL, eviction, failover): it stays in force and is written back", field, inForce);
+        return true;
     }
 
     /**
@@ -321,7 +395,7 @@ public final class RuntimeControl implements GCacheControl {
                 } else if (started.getOrDefault(field, change) <= change && (p == null || p.generation() < change)) {
                     // refused, and no newer change of the field has begun (that one's write decides); an earlier
                     // pending change of the field was never written, so what the field held stays the base
-                    pending.put(field, new Pending(value, change, p == null ? base : p.base()));
+                    pending.put(field, new Pending(value, change, p == null ? base : p.base(), false));
                     retry = true;
                 }
             }
@@ -340,7 +414,13 @@ public final class RuntimeControl implements GCacheControl {
         synchronized (pending) {
             dropped = pending.remove(field, p);
         }
-        if (dropped) {
+        if (dropped && p.restore()) {
+            // another instance wrote the field back first, or changed it: what it holds now stands
+            LOG.debugf("GCache did not write back the lost override %s: the field holds a value again", field);
+            reloadAnnounced().subscribe().with(ok -> {
+            }, t -> {
+            });
+        } else if (dropped) {
             LOG.warnf("GCache dropped the override of %s made on this instance while Redis could not be written: "
                     + "another instance changed it meanwhile, and that change stands", field);
             // its announcement was skipped here while the field was pending: load what stands

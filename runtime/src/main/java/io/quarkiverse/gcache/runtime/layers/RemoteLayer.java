@@ -342,14 +342,15 @@ public final class RemoteLayer {
 
     /**
      * KEYS[1] hash; ARGV[1] field, ARGV[2] value ('' with ARGV[3] = 'del' to remove), ARGV[4] the value the field must
-     * still hold ('' with ARGV[5] = 'absent': the field must be absent). Returns 1 when written, 0 when the field
-     * holds something else. No announcement: the caller publishes when written.
+     * still hold, or be absent (R27: absent is lost, never removed by another instance); ('' with ARGV[5] = 'absent':
+     * the field must be absent). Returns 1 when written, 0 when the field holds something else. No announcement: the
+     * caller publishes when written.
      */
     static final String OVERRIDE_IF_SCRIPT = """
             local current = redis.call('HGET', KEYS[1], ARGV[1])
             if ARGV[5] == 'absent' then
               if current then return 0 end
-            elseif current ~= ARGV[4] then
+            elseif current and current ~= ARGV[4] then
               return 0
             end
             if ARGV[3] == 'del' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
@@ -358,7 +359,8 @@ public final class RemoteLayer {
 
     /**
      * Stores (or with {@code value == null} removes) a runtime override only if the field still holds {@code expected}
-     * ({@code null}: absent), and then announces it; {@code false} when the field held something else.
+     * or is absent ({@code expected == null}: only if absent), and then announces it; {@code false} when the field held
+     * something else.
      */
     public Uni<Boolean> writeOverrideIf(String hash, String field, String value, String expected, String channel) {
         Uni<Boolean> written = send(Request.cmd(Command.EVAL).arg(OVERRIDE_IF_SCRIPT).arg(1).arg(hash).arg(field)

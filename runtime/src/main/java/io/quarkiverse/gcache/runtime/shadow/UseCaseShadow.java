@@ -70,6 +70,11 @@ public final class UseCaseShadow {
         this.ramp = ramp == null ? staticRamp : ramp;
     }
 
+    /** The runtime override of the ramp, {@code null} when none. */
+    public Integer overrideRamp() {
+        return overrideRamp;
+    }
+
     /** The effective ramp and where it comes from. */
     public GCacheControl.ShadowInfo describe() {
         Integer o = overrideRamp;
