@@ -881,10 +881,10 @@ final class ReadThrough {
      * After a REMOTE miss: takes the key's lease (returns the {@link RemoteLayer.Lease}: compute it), or waits for the
      * caller holding it to store the value (returns the {@link RemoteRead} that found it), or gives up ({@link #MISS}:
      * compute it anyway, without the lease) when no value came, or Redis failed. Asking for the lease and waiting
-     * share one {@code remote.timeout}. Blocking: only for sync methods off the event loop.
+     * share one {@link #leaseWaitNanos} (R35). Blocking: only for sync methods off the event loop.
      */
     private Object syncLease(UseCase uc, String fullKey, RemoteRead missed) {
-        long deadline = System.nanoTime() + remote.timeout().toNanos();
+        long deadline = System.nanoTime() + leaseWaitNanos(uc);
         RemoteLayer.Lease lease = newLease(uc, fullKey);
         try {
             if (awaitRemote(remote.tryLease(lease, leaseTtlMillis(uc)))) {
@@ -925,7 +925,7 @@ final class ReadThrough {
 
     /** {@link #syncLease} without blocking: polls on Mutiny's timer; the caller hops back to its context. */
     private Uni<Object> reactiveLease(UseCase uc, String fullKey, RemoteRead missed) {
-        long deadline = System.nanoTime() + remote.timeout().toNanos();
+        long deadline = System.nanoTime() + leaseWaitNanos(uc);
         RemoteLayer.Lease lease = newLease(uc, fullKey);
         return remote.tryLease(lease, leaseTtlMillis(uc)).onItemOrFailure()
                 .transformToUni((held, failure) -> {
@@ -1068,6 +1068,16 @@ final class ReadThrough {
      */
     private <T> T awaitRemote(Uni<T> operation) {
         return operation.await().atMost(remoteBackstop);
+    }
+
+    /**
+     * How long a caller that lost the lease waits for the holder's value (R35): as long as the computation is expected
+     * to take, the lease's own TTL (twice the method's usual time, at least a second), never longer than
+     * {@code local.wait-timeout}. Not {@code remote.timeout}: that bounds one Redis round trip, and the computations
+     * leases exist for are the slow ones.
+     */
+    private long leaseWaitNanos(UseCase uc) {
+        return Math.min(waitTimeoutNanos, TimeUnit.MILLISECONDS.toNanos(leaseTtlMillis(uc)));
     }
 
     /** Long enough for the method (twice its usual time), and at least a second; it also ends on release. */
