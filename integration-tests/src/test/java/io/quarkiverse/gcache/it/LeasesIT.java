@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import io.quarkiverse.gcache.test.PrivateRedis;
 
 /**
- * R21 and R35 across processes: three instances of the packaged demo on one private Redis, 8 concurrent callers
- * each on one cold key whose database read takes 300 ms, longer than {@code remote.timeout}. One instance takes the key's lease and computes; the others wait for its
- * value: the database is queried once, not 3 times (one per instance, what LOCAL single flight alone gives) and not
- * 24, and every caller gets the value.
+ * R21 and R35 across processes: three instances of the packaged demo on one private Redis, 8 concurrent callers each
+ * on one cold key whose database read takes 300 ms, longer than {@code remote.timeout}. One instance takes the key's
+ * lease and computes; the others wait for its value: the database is queried once, not 3 times (one per instance,
+ * what LOCAL single flight alone gives) and not 24, and every caller gets the value.
  */
 class LeasesIT {
 
