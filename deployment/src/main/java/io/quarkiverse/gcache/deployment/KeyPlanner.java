@@ -117,7 +117,7 @@ final class KeyPlanner {
 
     /**
      * The key arguments of {@code method}: every parameter but the id and {@code @GCacheIgnore} ones, sorted by name
-     * (R4). Unstable ones are added to {@code errors}.
+     * (R4), each with its key form (R30, {@link ArgForms}). Unstable ones are added to {@code errors}.
      */
     static List<KeyArg> planArgs(MethodInfo method, int idParam, String declaration, IndexView index,
             List<GCacheDefinitionException> errors) {
@@ -128,13 +128,19 @@ final class KeyPlanner {
             }
             AnnotationInstance arg = parameterAnnotation(method, i, GCACHE_ARG);
             String adapter = arg == null ? null : arg.value("adapter").asClass().name().toString();
-            if (adapter == null && !KeyTypes.isStable(method.parameterType(i), index)) {
-                errors.add(new UnstableKeyArgumentException(declaration, method.parameterName(i), "parameter "
-                        + method.parameterName(i) + " of type " + method.parameterType(i) + " has no stable string "
-                        + "form for the cache key; add @GCacheArg(adapter = ...) or @GCacheIgnore"));
-                continue;
+            String form = null;
+            if (adapter == null) {
+                String[] failure = new String[1];
+                form = ArgForms.form(method.parameterType(i), index, failure);
+                if (form == null) {
+                    errors.add(new UnstableKeyArgumentException(declaration, method.parameterName(i), "parameter "
+                            + method.parameterName(i) + " of type " + method.parameterType(i) + " has no stable "
+                            + "string form for the cache key" + (failure[0] == null ? "" : " (" + failure[0] + ")")
+                            + "; add @GCacheArg(adapter = ...) or @GCacheIgnore"));
+                    continue;
+                }
             }
-            args.add(new KeyArg(method.parameterName(i), i, adapter));
+            args.add(new KeyArg(method.parameterName(i), i, adapter, ArgForms.SCALAR.equals(form) ? null : form));
         }
         args.sort(Comparator.comparing(KeyArg::name));
         return args;

@@ -18,6 +18,7 @@ import io.quarkiverse.gcache.runtime.control.LayerPolicy;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationGap;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationOutbox;
+import io.quarkiverse.gcache.runtime.keys.KeyTooLongException;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.CacheTimer;
 import io.quarkiverse.gcache.runtime.layers.Envelope;
@@ -631,9 +632,12 @@ final class ReadThrough {
     }
 
     /** The call's local key, or {@code null} when building it failed (counted and logged; the call falls back, R10). */
-    private static String key(UseCase uc, InvocationContext ctx) {
+    private String key(UseCase uc, InvocationContext ctx) {
         try {
             return uc.keys().localKey(ctx.getParameters());
+        } catch (KeyTooLongException e) { // R30: bypass, nothing stored
+            uc.keyTooLong(remote != null);
+            return null;
         } catch (Throwable t) {
             uc.keyFailed(t);
             return null;

@@ -242,6 +242,20 @@ public final class UseCase {
         tracing.disabled(name, layer, reason);
     }
 
+    /**
+     * R30: a key argument too long for a key; the call bypasses the cache. Counted on each layer the use case has a
+     * TTL for (REMOTE only with Redis), without drawing ramps.
+     */
+    void keyTooLong(boolean withRemote) {
+        for (CacheLayer layer : CacheLayer.values()) {
+            boolean off = layer == CacheLayer.REMOTE && !withRemote;
+            java.time.Duration ttl = off ? null : policy(layer).describe().ttl();
+            if (ttl != null && !ttl.isZero() && !ttl.isNegative()) {
+                disabled(StatLayer.of(layer), DisabledReason.KEY_TOO_LONG);
+            }
+        }
+    }
+
     void keyFailed(Throwable t) {
         stats.error(StatLayer.GLOBAL, ErrorKind.KEY_BUILDING);
         keyFailures.log(name, t);

@@ -19,6 +19,7 @@ import io.quarkiverse.gcache.runtime.keys.IdExtractor;
 import io.quarkiverse.gcache.runtime.keys.IdSource;
 import io.quarkiverse.gcache.runtime.keys.KeyArg;
 import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
+import io.quarkiverse.gcache.runtime.keys.KeyForms;
 import io.quarkiverse.gcache.runtime.keys.ParameterIdExtractor;
 import io.quarkiverse.gcache.runtime.layers.JsonSerializer;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
@@ -50,6 +51,10 @@ final class UseCaseFactory {
         this.log = log;
         this.provider = provider;
         this.json = new JsonSerializer(withValueModules(applicationMapper));
+        if (config.key().maxArgLength() < 1) {
+            throw new IllegalArgumentException(
+                    "quarkus.gcache.key.max-arg-length must be at least 1, got " + config.key().maxArgLength());
+        }
     }
 
     /** One use case from what the build recorded about its method and the run-time configuration. */
@@ -61,7 +66,8 @@ final class UseCaseFactory {
                 m.remoteTtl(), m.remoteRamp(), provider);
         KeyBuilder keys = new KeyBuilder(config.urnPrefix(), m.keyType(), m.tracked(), idExtractor(m.id()),
                 m.args().stream().map(KeyArg::name).toArray(String[]::new),
-                m.args().stream().mapToInt(KeyArg::parameter).toArray(), adapters(m), m.useCase());
+                m.args().stream().mapToInt(KeyArg::parameter).toArray(), adapters(m), encoders(m),
+                config.key().maxArgLength(), m.useCase());
         Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
         GCacheSerializer serializer = m.serializer() == null ? json : instance(m.serializer(), GCacheSerializer.class);
         Integer shadowRamp = null;
@@ -137,6 +143,16 @@ final class UseCaseFactory {
             adapters[i] = name == null ? null : instance(name, GCacheKeyAdapter.class);
         }
         return adapters;
+    }
+
+    /** R30: the composite encoders the build planned, parsed once. */
+    private static KeyForms.Encoder[] encoders(CachedMethod m) {
+        KeyForms.Encoder[] encoders = new KeyForms.Encoder[m.args().size()];
+        for (int i = 0; i < encoders.length; i++) {
+            String form = m.args().get(i).form();
+            encoders[i] = form == null ? null : KeyForms.parse(form, Thread.currentThread().getContextClassLoader());
+        }
+        return encoders;
     }
 
     /** The CDI bean of that class if there is one, else an instance made with its no-arg constructor. */

@@ -28,6 +28,7 @@ class GCachedDefinitionErrorsTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(Broken.class, OnClass.class, User.class, Filter.class,
+                    Holder.class,
                     DefinitionErrors.class, DefinitionErrors.Expected.class))
             .overrideConfigKey("quarkus.redis.devservices.enabled", "false")
             .assertException(DefinitionErrors.exactly(
@@ -55,6 +56,11 @@ class GCachedDefinitionErrorsTest {
                     error("UnstableKeyArgumentException", B + "unstableTypeArgument", "parameter filter",
                             "@GCacheArg(adapter = ...) or @GCacheIgnore"),
                     error("UnstableKeyArgumentException", B + "unstableJdkArgument", "parameter when",
+                            "@GCacheArg(adapter = ...) or @GCacheIgnore"),
+                    // R30: a record is keyed by its components, so each needs a stable form
+                    error("UnstableKeyArgumentException", B + "unstableRecordComponent", "parameter holder",
+                            "record component Holder.filter", "@GCacheArg(adapter = ...) or @GCacheIgnore"),
+                    error("UnstableKeyArgumentException", B + "unstableListElement", "parameter filters",
                             "@GCacheArg(adapter = ...) or @GCacheIgnore")));
 
     @Test
@@ -171,6 +177,16 @@ class GCachedDefinitionErrorsTest {
             return id;
         }
 
+        @GCached(keyType = "user_id", id = "id")
+        public String unstableRecordComponent(String id, Holder holder) {
+            return id;
+        }
+
+        @GCached(keyType = "user_id", id = "id")
+        public String unstableListElement(String id, List<Filter> filters) {
+            return id;
+        }
+
         /** Optional declares toString, but prints its content's: Filter has none. */
         @GCached(keyType = "user_id", id = "id")
         public String unstableTypeArgument(String id, java.util.Optional<Filter> filter) {
@@ -192,5 +208,8 @@ class GCachedDefinitionErrorsTest {
     /** No toString: no stable string form. */
     public static class Filter {
         Map<String, String> values;
+    }
+
+    public record Holder(String name, Filter filter) {
     }
 }

@@ -23,6 +23,20 @@ public interface GCacheConfig {
     @WithDefault("urn")
     String urnPrefix();
 
+    /** Cache keys. */
+    Key key();
+
+    interface Key {
+        /**
+         * The longest a key argument's part of a key may be, in characters, as written into the key (escaped; a
+         * record, collection or map argument with all its components). A call with a longer argument bypasses the
+         * cache: the method runs, nothing is stored, and it counts as {@code gcache.disabled{reason=key_too_long}}
+         * (R30). It bounds the memory that large arguments (a request body) can take in keys.
+         */
+        @WithDefault("512")
+        int maxArgLength();
+    }
+
     /** The LOCAL (Caffeine) layer. */
     Local local();
 

@@ -9,8 +9,10 @@ import io.quarkus.runtime.annotations.RecordableConstructor;
  * @param parameter the parameter's index
  * @param adapter the {@code GCacheKeyAdapter} class that turns it into a string, {@code null} when its own stable
  *        string form is used
+ * @param form its {@link KeyForms} form when it is a composite (record, collection, array, map; R30), {@code null}
+ *        when it is written in the plain form (a scalar, or through its adapter)
  */
-public record KeyArg(String name, int parameter, String adapter) {
+public record KeyArg(String name, int parameter, String adapter, String form) {
 
     @RecordableConstructor
     public KeyArg {

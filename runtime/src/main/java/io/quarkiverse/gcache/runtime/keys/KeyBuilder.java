@@ -11,6 +11,10 @@ import io.quarkiverse.gcache.GCacheKeyAdapter;
  * case) would only repeat there: a LOCAL hit builds the local key only, which for a {@code String} id that needs no
  * escaping is the caller's own string (no allocation). The <em>full key</em> is the URN of R4, built from the local
  * key when REMOTE is used: {@code {urn:user_id:7}?page=2#UseCase}.
+ * <p>
+ * R30: an argument of a composite type (record, collection, array, map) is written component by component by the
+ * {@link KeyForms.Encoder} the build planned for it; a {@code null} argument is its name alone; an argument whose part
+ * of the key (escaped) is longer than {@code key.max-arg-length} ends key building with {@link KeyTooLongException}.
  */
 public final class KeyBuilder {
 
@@ -19,6 +23,9 @@ public final class KeyBuilder {
     private final String[] argNames;
     private final int[] argIndexes;
     private final GCacheKeyAdapter<Object>[] adapters;
+    /** Per argument: its composite encoder, {@code null} for the plain form (scalars, adapters). */
+    private final KeyForms.Encoder[] encoders;
+    private final int maxArgLength;
     private final String suffix;
     private final int sizeHint;
     /** The constant start of every key, "{urn:user_id:" (tracked) or "urn:user_id:", key type escaped. */
@@ -27,8 +34,22 @@ public final class KeyBuilder {
     private final String tail;
     private final String entityEnd;
 
+    /** Plain arguments only, without a length limit. */
     public KeyBuilder(String prefix, String keyType, boolean tracked, IdExtractor id, String[] argNames,
             int[] argIndexes, GCacheKeyAdapter<Object>[] adapters, String useCase) {
+        this(prefix, keyType, tracked, id, argNames, argIndexes, adapters, new KeyForms.Encoder[argNames.length],
+                Integer.MAX_VALUE, useCase);
+    }
+
+    /**
+     * @param encoders per argument, its composite encoder or {@code null}
+     * @param maxArgLength the longest an argument's part of the key may be ({@code key.max-arg-length})
+     */
+    public KeyBuilder(String prefix, String keyType, boolean tracked, IdExtractor id, String[] argNames,
+            int[] argIndexes, GCacheKeyAdapter<Object>[] adapters, KeyForms.Encoder[] encoders, int maxArgLength,
+            String useCase) {
+        this.encoders = encoders;
+        this.maxArgLength = maxArgLength;
         this.tracked = tracked;
         this.id = id;
         this.argNames = argNames;
@@ -52,7 +73,30 @@ public final class KeyBuilder {
             sb.append(i == 0 ? '?' : '&');
             Object v = params[argIndexes[i]];
             GCacheKeyAdapter<Object> adapter = adapters[i];
-            Urns.appendArg(sb, argNames[i], KeyValues.toKeyString(adapter == null ? v : adapter.toKey(v)));
+            if (adapter != null) {
+                v = adapter.toKey(v);
+            }
+            if (v == null) {
+                Urns.appendArg(sb, argNames[i], null);
+                continue;
+            }
+            Urns.appendEscaped(sb, argNames[i]);
+            sb.append('=');
+            int start = sb.length();
+            // the limit is relative to the argument's own start, without overflowing
+            int limit = maxArgLength > Integer.MAX_VALUE - start ? Integer.MAX_VALUE : start + maxArgLength;
+            if (encoders[i] != null) {
+                encoders[i].append(sb, v, limit);
+            } else {
+                String s = KeyValues.toKeyString(v);
+                if (s.length() > maxArgLength) { // escaping only lengthens it
+                    throw KeyTooLongException.INSTANCE;
+                }
+                Urns.appendEscaped(sb, s);
+            }
+            if (sb.length() > limit) {
+                throw KeyTooLongException.INSTANCE;
+            }
         }
         return sb.toString();
     }

@@ -14,6 +14,12 @@ public final class Urns {
     public static final String DEFAULT_PREFIX = "urn";
     public static final String WATERMARK = "watermark";
 
+    /**
+     * The characters that structure a composite key argument (R30; {@link KeyForms}): escaped in its scalar
+     * components, never in a plain argument (whose key strings stay those of gcache).
+     */
+    public static final String STRUCTURE = "()[],!~'";
+
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Urns() {
@@ -33,11 +39,16 @@ public final class Urns {
         }
     }
 
-    /** {@code <name>=<value>}, both escaped. */
+    /**
+     * {@code <name>=<value>}, both escaped; a {@code null} value is the name alone (R30: no string value can be
+     * written that way, the string {@code "null"} included).
+     */
     public static void appendArg(StringBuilder sb, String name, String value) {
         appendEscaped(sb, name);
-        sb.append('=');
-        appendEscaped(sb, value);
+        if (value != null) {
+            sb.append('=');
+            appendEscaped(sb, value);
+        }
     }
 
     /** The watermark key of an entity: {@code {<prefix>:<keyType>:<id>}#watermark} (R6, R17). */
@@ -98,7 +109,19 @@ public final class Urns {
     }
 
     public static void appendEscaped(StringBuilder sb, String s) {
-        int first = firstToEscape(s);
+        appendEscaped(sb, s, false);
+    }
+
+    /**
+     * {@code s} escaped as a scalar inside a composite key argument (R30): R5's characters and those that structure
+     * composites ({@link #STRUCTURE}), so that a component can never be read as a boundary between components.
+     */
+    public static void appendEscapedComponent(StringBuilder sb, String s) {
+        appendEscaped(sb, s, true);
+    }
+
+    private static void appendEscaped(StringBuilder sb, String s, boolean component) {
+        int first = firstToEscape(s, component);
         if (first < 0) {
             sb.append(s);
             return;
@@ -106,7 +129,7 @@ public final class Urns {
         sb.append(s, 0, first);
         for (int i = first; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!needsEscape(c)) {
+            if (!needsEscape(c, component)) {
                 sb.append(c);
             } else if (c < 0x80) {
                 appendByte(sb, c);
@@ -120,18 +143,24 @@ public final class Urns {
     }
 
     private static int firstToEscape(String s) {
+        return firstToEscape(s, false);
+    }
+
+    private static int firstToEscape(String s, boolean component) {
         for (int i = 0; i < s.length(); i++) {
-            if (needsEscape(s.charAt(i))) {
+            if (needsEscape(s.charAt(i), component)) {
                 return i;
             }
         }
         return -1;
     }
 
-    private static boolean needsEscape(char c) {
+    private static boolean needsEscape(char c, boolean component) {
         switch (c) {
             case '%', ':', '?', '#', '&', '=', '{', '}':
                 return true;
+            case '(', ')', '[', ']', ',', '!', '~', '\'':
+                return component;
             default:
                 return Character.isISOControl(c);
         }
