@@ -12,9 +12,12 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.jandex.AnnotationInstance;
 import org.jboss.jandex.AnnotationTarget;
 import org.jboss.jandex.IndexView;
@@ -25,6 +28,7 @@ import io.quarkiverse.gcache.deployment.exception.DuplicateUseCaseException;
 import io.quarkiverse.gcache.deployment.exception.GCacheDefinitionException;
 import io.quarkiverse.gcache.deployment.exception.InvalidSettingException;
 import io.quarkiverse.gcache.deployment.exception.UnsupportedMethodException;
+import io.quarkiverse.gcache.deployment.exception.ValueRoundTripException;
 import io.quarkiverse.gcache.runtime.CachedMethod;
 import io.quarkiverse.gcache.runtime.GCacheRecorder;
 import io.quarkiverse.gcache.runtime.MethodKind;
@@ -43,7 +47,7 @@ import io.quarkus.deployment.builditem.GeneratedClassBuildItem;
 import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
- * {@code @GCached}: finds every annotated method, validates it (reference R12, R13), plans its key (R4, through
+ * {@code @GCached}: finds every annotated method, validates it (reference R12, R13, R31), plans its key (R4, R30, through
  * {@link KeyPlanner}), binds it to the interceptor with its use case name and records what the runtime needs.
  * Invalid methods become {@link DefinitionErrorBuildItem}s and are not bound.
  */
@@ -53,6 +57,7 @@ class GCachedProcessor {
     void discover(CombinedIndexBuildItem combinedIndex, BuildProducer<GeneratedClassBuildItem> generated,
             BuildProducer<CachedMethodBuildItem> methods, BuildProducer<DefinitionErrorBuildItem> errorItems) {
         IndexView index = combinedIndex.getIndex();
+        Set<String> remoteInConfig = remoteInConfig();
         List<GCacheDefinitionException> errors = new ArrayList<>();
         Map<String, String> useCases = new HashMap<>();
         List<AnnotationInstance> annotations = new ArrayList<>(index.getAnnotations(GCACHED));
@@ -68,7 +73,8 @@ class GCachedProcessor {
             if (annotation.target().kind() != AnnotationTarget.Kind.METHOD) {
                 continue;
             }
-            CachedMethodBuildItem item = validate(annotation.target().asMethod(), annotation, index, errors, output);
+            CachedMethodBuildItem item = validate(annotation.target().asMethod(), annotation, index, remoteInConfig,
+                    errors, output);
             if (item == null) {
                 continue;
             }
@@ -106,7 +112,7 @@ class GCachedProcessor {
     }
 
     private static CachedMethodBuildItem validate(MethodInfo method, AnnotationInstance annotation, IndexView index,
-            List<GCacheDefinitionException> errors, GeneratedClassGizmoAdaptor output) {
+            Set<String> remoteInConfig, List<GCacheDefinitionException> errors, GeneratedClassGizmoAdaptor output) {
         String declaration = declaration(method);
         int before = errors.size();
         // R12: the shape of the method
@@ -168,6 +174,25 @@ class GCachedProcessor {
             serializer = null;
         }
 
+        // R31: values must come back from REMOTE as what was stored
+        String remoteRefused = null;
+        if (serializer == null && valueCanonical != null) {
+            RoundTrips.Problem problem = RoundTrips.problem(valueType, index);
+            if (problem != null) {
+                String message = "@GCached value type " + valueType + " cannot come back from REMOTE as it was "
+                        + "stored: " + problem.reason() + ". Declare the concrete type the method returns"
+                        + (problem.typeInfoHelps() ? ", add @JsonTypeInfo to " + problem.type() : "")
+                        + ", set a serializer that keeps the type (@GCached(serializer = ...)), or do not use REMOTE "
+                        + "for this use case (no remoteTtl/remoteRamp, no quarkus.gcache.use-case.\"" + useCase
+                        + "\".remote.* settings)";
+                if (remoteTtl != null || remoteRamp != null || remoteInConfig.contains(useCase)) {
+                    errors.add(new ValueRoundTripException(declaration, problem.type(), message));
+                } else {
+                    remoteRefused = message; // REMOTE stays off even if run-time settings turn it on
+                }
+            }
+        }
+
         // R4, R13: the id and the key arguments
         KeyPlanner.IdPlan id = KeyPlanner.resolveId(method, annotation, declaration, index, errors);
         List<KeyArg> args = id == null ? List.of() : KeyPlanner.planArgs(method, id.parameter(), declaration, index, errors);
@@ -177,8 +202,31 @@ class GCachedProcessor {
         IdSource idSource = KeyPlanner.emit(id, method, "GCacheId", output);
         CachedMethod descriptor = new CachedMethod(useCase, stringValue(annotation, "keyType"), declaration, kind,
                 idSource, new ArrayList<>(args), localTtl, remoteTtl, localRamp, remoteRamp, tracked, valueCanonical,
-                serializer, ValueShapes.fingerprint(valueType, index));
+                serializer, ValueShapes.fingerprint(valueType, index), remoteRefused);
         return new CachedMethodBuildItem(method, descriptor, valueType);
+    }
+
+    /**
+     * R31: the use cases whose REMOTE layer {@code application.properties} configures as the build sees it
+     * ({@code quarkus.gcache.use-case."X".remote.ttl} or {@code .ramp}, in any profile).
+     */
+    static Set<String> remoteInConfig() {
+        Set<String> names = new HashSet<>();
+        String start = "quarkus.gcache.use-case.";
+        for (String property : ConfigProvider.getConfig().getPropertyNames()) {
+            String p = property.startsWith("%") && property.indexOf('.') > 0
+                    ? property.substring(property.indexOf('.') + 1)
+                    : property;
+            for (String end : new String[] { ".remote.ttl", ".remote.ramp" }) {
+                if (p.startsWith(start) && p.endsWith(end) && p.length() > start.length() + end.length()) {
+                    String name = p.substring(start.length(), p.length() - end.length());
+                    names.add(name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")
+                            ? name.substring(1, name.length() - 1)
+                            : name);
+                }
+            }
+        }
+        return names;
     }
 
     /** The TTL attribute, {@code null} when not set. */

@@ -19,10 +19,12 @@ import io.quarkus.runtime.annotations.RecordableConstructor;
  * @param valueType canonical Jackson form of the cached value type ({@code T} of {@code Uni<T>})
  * @param serializer serializer class, or {@code null} for JSON
  * @param valueShape fingerprint of the value type's shape (R14b)
+ * @param remoteRefused why values of this use case cannot round-trip through REMOTE when the build found REMOTE
+ *        configured nowhere (R31): REMOTE then stays off; {@code null} when they can, or the serializer is custom
  */
 public record CachedMethod(String useCase, String keyType, String declaration, MethodKind kind, IdSource id,
         List<KeyArg> args, String localTtl, String remoteTtl, Integer localRamp, Integer remoteRamp, boolean tracked,
-        String valueType, String serializer, long valueShape) {
+        String valueType, String serializer, long valueShape, String remoteRefused) {
 
     @RecordableConstructor
     public CachedMethod {

@@ -619,7 +619,7 @@ final class ReadThrough {
 
     /** The REMOTE TTL for this call, or -1 when REMOTE is not used (no Redis, config, ramp). Only after a LOCAL miss. */
     private long decideRemote(UseCase uc) {
-        return remote == null ? -1 : decide(uc, CacheLayer.REMOTE);
+        return remote == null || uc.remoteRefused() != null ? -1 : decide(uc, CacheLayer.REMOTE); // R31
     }
 
     /** A breaker permit, or {@code null} (counted {@code server_down}) while Redis is failing (R10, R10a). */

@@ -45,6 +45,8 @@ public final class UseCase {
     private final java.util.concurrent.atomic.LongAdder methodRuns = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder methodTotalNanos = new java.util.concurrent.atomic.LongAdder();
     private final UseCaseShadow shadow;
+    /** R31: why REMOTE is never used by this use case (its values cannot round-trip), {@code null} when it may be. */
+    private final String remoteRefused;
     private final UseCaseStats stats = new UseCaseStats();
     /** {@code disabled{GLOBAL,context}}, the one counter of a call outside any enable scope, held directly. */
     private final java.util.concurrent.atomic.LongAdder outsideScope = stats.disabledCounter(StatLayer.GLOBAL,
@@ -62,7 +64,8 @@ public final class UseCase {
     public UseCase(String name, String keyType, String declaration, MethodKind kind, KeyBuilder keys, Type valueType,
             long shape, GCacheSerializer serializer, LayerPolicy local, LayerPolicy remote, LocalLayer localLayer,
             InvalidationLog.Entities invalidated, boolean requestEnabled, boolean earlyRefresh,
-            boolean remoteEarlyRefresh, UseCaseShadow shadow, Tracing tracing) {
+            boolean remoteEarlyRefresh, UseCaseShadow shadow, Tracing tracing, String remoteRefused) {
+        this.remoteRefused = remoteRefused;
         this.remoteEarlyRefresh = remoteEarlyRefresh;
         this.shadow = shadow;
         this.tracing = tracing;
@@ -138,6 +141,14 @@ public final class UseCase {
         return methodNanos;
     }
 
+    /**
+     * Why this use case never uses REMOTE: the build found its values cannot round-trip and REMOTE configured nowhere
+     * it could see (R31); {@code null} when it may use REMOTE.
+     */
+    public String remoteRefused() {
+        return remoteRefused;
+    }
+
     /** Whether this use case has the REQUEST layer ({@code use-case."X".request.enabled}, R20). */
     public boolean requestEnabled() {
         return requestEnabled;
@@ -183,6 +194,10 @@ public final class UseCase {
      * every entry, and a use case with key arguments finds its invalidated entries only through it).
      */
     public void override(CacheLayer layer, java.time.Duration ttl, Integer ramp) {
+        if (layer == CacheLayer.REMOTE && remoteRefused != null && ttl != null) {
+            org.jboss.logging.Logger.getLogger(UseCase.class).warnf("GCache use case %s keeps REMOTE off whatever "
+                    + "its overrides say (R31): %s", name, remoteRefused);
+        }
         LayerPolicy policy = policy(layer);
         policy.override(ttl, ramp);
         java.time.Duration known = policy.knownTtl();
@@ -248,7 +263,7 @@ public final class UseCase {
      */
     void keyTooLong(boolean withRemote) {
         for (CacheLayer layer : CacheLayer.values()) {
-            boolean off = layer == CacheLayer.REMOTE && !withRemote;
+            boolean off = layer == CacheLayer.REMOTE && (!withRemote || remoteRefused != null);
             java.time.Duration ttl = off ? null : policy(layer).describe().ttl();
             if (ttl != null && !ttl.isZero() && !ttl.isNegative()) {
                 disabled(StatLayer.of(layer), DisabledReason.KEY_TOO_LONG);

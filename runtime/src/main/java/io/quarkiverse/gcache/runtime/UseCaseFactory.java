@@ -37,6 +37,8 @@ import io.quarkus.runtime.configuration.DurationConverter;
  */
 final class UseCaseFactory {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(UseCaseFactory.class);
+
     private final GCacheConfig config;
     private final GCacheConfigProvider provider;
     private final JsonSerializer json;
@@ -70,6 +72,11 @@ final class UseCaseFactory {
                 config.key().maxArgLength(), m.useCase());
         Type valueType = ValueTypes.parse(m.valueType(), Thread.currentThread().getContextClassLoader());
         GCacheSerializer serializer = m.serializer() == null ? json : instance(m.serializer(), GCacheSerializer.class);
+        if (m.remoteRefused() != null && props != null
+                && (props.remote().ttl().isPresent() || props.remote().ramp().isPresent())) {
+            LOG.warnf("GCache use case %s keeps REMOTE off although its run-time settings configure it (R31): %s",
+                    m.useCase(), m.remoteRefused());
+        }
         Integer shadowRamp = null;
         if (props != null && props.shadow().ramp().isPresent()) {
             shadowRamp = props.shadow().ramp().getAsInt();
@@ -83,7 +90,7 @@ final class UseCaseFactory {
                 new LocalLayer(config.local().maximumSize(), keys.keyIsId()), log.of(m.keyType()),
                 props != null && props.request().enabled(), props != null && props.local().earlyRefresh(),
                 props != null && props.remote().earlyRefresh(),
-                new UseCaseShadow(shadowRamp, config.shadow().minSamples()), tracing);
+                new UseCaseShadow(shadowRamp, config.shadow().minSamples()), tracing, m.remoteRefused());
     }
 
     /**

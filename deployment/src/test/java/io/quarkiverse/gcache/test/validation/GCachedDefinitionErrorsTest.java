@@ -28,9 +28,11 @@ class GCachedDefinitionErrorsTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClasses(Broken.class, OnClass.class, User.class, Filter.class,
-                    Holder.class,
+                    Holder.class, Shape.class, AbstractShape.class, Animal.class, Dog.class,
                     DefinitionErrors.class, DefinitionErrors.Expected.class))
             .overrideConfigKey("quarkus.redis.devservices.enabled", "false")
+            // R31: REMOTE configured by application.properties only, in a profile
+            .overrideConfigKey("%prod.quarkus.gcache.use-case.\"ObjectByConfig\".remote.ttl", "1m")
             .assertException(DefinitionErrors.exactly(
                     error("UnsupportedMethodException", OnClass.class.getName(), "belongs on methods"),
                     error("UnsupportedMethodException", B + "privateMethod", "must not be private"),
@@ -61,7 +63,22 @@ class GCachedDefinitionErrorsTest {
                     error("UnstableKeyArgumentException", B + "unstableRecordComponent", "parameter holder",
                             "record component Holder.filter", "@GCacheArg(adapter = ...) or @GCacheIgnore"),
                     error("UnstableKeyArgumentException", B + "unstableListElement", "parameter filters",
-                            "@GCacheArg(adapter = ...) or @GCacheIgnore")));
+                            "@GCacheArg(adapter = ...) or @GCacheIgnore"),
+                    // R31: values that cannot come back from REMOTE as they were stored
+                    error("ValueRoundTripException", B + "objectValue", "java.lang.Object", "LinkedHashMap",
+                            "Declare the concrete type", "@GCached(serializer = ...)", "do not use REMOTE"),
+                    error("ValueRoundTripException", B + "interfaceValue", Shape.class.getName(), "an interface",
+                            "without Jackson type information", "Declare the concrete type",
+                            "add @JsonTypeInfo to " + Shape.class.getName(), "@GCached(serializer = ...)",
+                            "do not use REMOTE"),
+                    error("ValueRoundTripException", B + "abstractValue", AbstractShape.class.getName(),
+                            "an abstract class", "add @JsonTypeInfo"),
+                    error("ValueRoundTripException", B + "valueWithSubclasses", Animal.class.getName(),
+                            "has subclasses", Dog.class.getName(), "add @JsonTypeInfo"),
+                    error("ValueRoundTripException", B + "listOfInterfaces", "java.util.List<",
+                            Shape.class.getName(), "an interface"),
+                    error("ValueRoundTripException", B + "objectByConfig", "java.lang.Object", "ObjectByConfig"),
+                    error("ValueRoundTripException", B + "numberValue", "java.lang.Number", "an abstract class")));
 
     @Test
     void buildFails() {
@@ -187,6 +204,41 @@ class GCachedDefinitionErrorsTest {
             return id;
         }
 
+        @GCached(keyType = "user_id", id = "id", remoteTtl = "1m")
+        public Object objectValue(String id) {
+            return id;
+        }
+
+        @GCached(keyType = "user_id", id = "id", remoteTtl = "1m")
+        public Shape interfaceValue(String id) {
+            return null;
+        }
+
+        @GCached(keyType = "user_id", id = "id", remoteRamp = 100)
+        public AbstractShape abstractValue(String id) {
+            return null;
+        }
+
+        @GCached(keyType = "user_id", id = "id", remoteTtl = "1m")
+        public Animal valueWithSubclasses(String id) {
+            return new Dog();
+        }
+
+        @GCached(keyType = "user_id", id = "id", remoteTtl = "1m")
+        public Uni<List<Shape>> listOfInterfaces(String id) {
+            return Uni.createFrom().item(List.of());
+        }
+
+        @GCached(keyType = "user_id", id = "id", useCase = "ObjectByConfig")
+        public java.util.concurrent.CompletionStage<Map<String, Object>> objectByConfig(String id) {
+            return java.util.concurrent.CompletableFuture.completedFuture(Map.of());
+        }
+
+        @GCached(keyType = "user_id", id = "id", remoteTtl = "1m", localTtl = "1m")
+        public Number numberValue(String id) {
+            return 1L;
+        }
+
         /** Optional declares toString, but prints its content's: Filter has none. */
         @GCached(keyType = "user_id", id = "id")
         public String unstableTypeArgument(String id, java.util.Optional<Filter> filter) {
@@ -211,5 +263,19 @@ class GCachedDefinitionErrorsTest {
     }
 
     public record Holder(String name, Filter filter) {
+    }
+
+    public interface Shape {
+    }
+
+    public abstract static class AbstractShape {
+    }
+
+    public static class Animal {
+        public String name;
+    }
+
+    public static class Dog extends Animal {
+        public boolean goodBoy = true;
     }
 }
