@@ -28,16 +28,26 @@ public interface GCache {
      * the watermark. Never throws on a Redis failure. A {@code null} id is the entity {@code null}, the one a
      * {@code @GCached} call with a {@code null} id is cached under. On a Vert.x event loop it does not wait for
      * Redis (and returns {@code false}); {@link #invalidateAsync} tells the outcome.
+     * <p>
+     * Inside a JTA transaction ({@code @Transactional}, {@code QuarkusTransaction}, Panache ORM) the invalidation is
+     * made at once and again when the transaction completes, before its {@code commit} returns (reference R24): reads
+     * until the commit still see the old rows. After a rollback the second one only drops what was cached meanwhile.
      *
      * @return {@code true} when the watermark reached Redis or there is no Redis; {@code false} when Redis could not
-     *         be written (LOCAL is invalidated either way)
+     *         be written (LOCAL is invalidated either way). Inside a transaction this tells about the invalidation made
+     *         at once: the one made after the commit cannot be reported here; if Redis cannot be written then, it is
+     *         kept and retried like any other (R18) and logged
      */
     boolean invalidate(String keyType, String id);
 
     /** As {@link #invalidate(String, String)}, with the watermark placed {@code futureBuffer} in the future. */
     boolean invalidate(String keyType, String id, Duration futureBuffer);
 
-    /** Non-blocking invalidation; the {@code Uni} fails when Redis could not be written. */
+    /**
+     * Non-blocking invalidation; the {@code Uni} fails when Redis could not be written. Inside a JTA transaction the
+     * invalidation after the transaction completes (R24) is registered by this call, whether or not the {@code Uni} is
+     * subscribed; the {@code Uni} tells about the one made now.
+     */
     Uni<Void> invalidateAsync(String keyType, String id);
 
     /** Non-blocking invalidation with a future buffer; the {@code Uni} fails when Redis could not be written. */

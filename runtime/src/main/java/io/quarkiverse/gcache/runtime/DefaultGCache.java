@@ -56,16 +56,19 @@ public class DefaultGCache implements GCache {
     @Override
     public boolean invalidate(String keyType, String id, Duration futureBuffer) {
         Objects.requireNonNull(keyType, "keyType");
-        Uni<Void> remote = invalidateAsync(keyType, id, futureBuffer);
-        if (runtime.remote() == null) {
-            return true; // LOCAL only: done
-        }
-        try {
-            // false on an event loop: the write still happens; invalidateAsync tells its outcome
-            return Blocking.awaitUnlessEventLoop(remote, null);
-        } catch (RuntimeException e) {
-            return false;
-        }
+        // R24: the Redis callbacks must not carry the caller's transaction (AfterCommit#outsideTransaction)
+        return runtime.afterCommit().outsideTransaction(() -> {
+            Uni<Void> remote = invalidateAsync(keyType, id, futureBuffer);
+            if (runtime.remote() == null) {
+                return true; // LOCAL only: done
+            }
+            try {
+                // false on an event loop: the write still happens; invalidateAsync tells its outcome
+                return Blocking.awaitUnlessEventLoop(remote, null);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     @Override
@@ -77,7 +80,11 @@ public class DefaultGCache implements GCache {
     public Uni<Void> invalidateAsync(String keyType, String id, Duration futureBuffer) {
         Objects.requireNonNull(keyType, "keyType");
         // a null id is the entity "null", as @GCached and @GCacheInvalidate key a null id (KeyValues)
-        return runtime.invalidator().invalidate(keyType, id == null ? "null" : id, futureBuffer);
+        String entityId = id == null ? "null" : id;
+        // R24: inside a transaction, again once it has completed (reads until the commit see the old rows)
+        runtime.afterCommit().again(() -> runtime.invalidator().invalidate(keyType, entityId, futureBuffer));
+        return runtime.afterCommit()
+                .outsideTransaction(() -> runtime.invalidator().invalidate(keyType, entityId, futureBuffer));
     }
 
     @Override

@@ -26,6 +26,7 @@ import io.quarkiverse.gcache.GCacheConfigProvider;
 import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
 import io.quarkiverse.gcache.runtime.control.RuntimeControl;
+import io.quarkiverse.gcache.runtime.invalidation.AfterCommit;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidateMethod;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
@@ -75,6 +76,9 @@ public class GCacheRuntime {
     /** The options the Redis client was built with, for the per-master watch of watch-watermarks (R17, R19). */
     @Inject
     RedisNodeOptions nodeOptions;
+    /** A bean only when the build found JTA (R24); resolved once here, never per call. */
+    @Inject
+    Instance<AfterCommit> afterCommitHook;
 
     private Map<String, UseCase> useCases;
     private Map<String, Invalidation> invalidations;
@@ -88,11 +92,13 @@ public class GCacheRuntime {
     private long outboxRetries = -1;
     private long controlChecks = -1;
     private String redisClientName;
+    private AfterCommit afterCommit;
 
     @PostConstruct
     void init() {
         Blocking.configure(config.remote().timeout());
         remote = connectRemote();
+        afterCommit = afterCommitHook.isResolvable() ? afterCommitHook.get() : AfterCommit.NONE;
         InvalidationLog log = new InvalidationLog(TimeUnit.HOURS.toNanos(1));
         UseCaseFactory factory = new UseCaseFactory(config, providers.isResolvable() ? providers.get() : null,
                 objectMapper, log, tracing.isResolvable() ? tracing.get() : Tracing.NOOP);
@@ -213,6 +219,11 @@ public class GCacheRuntime {
     /** The {@code @GCacheInvalidate} method the build recorded under {@code id} ({@code GCacheInvalidateBinding}). */
     public Invalidation invalidation(String id) {
         return invalidations.get(id);
+    }
+
+    /** Invalidations inside a transaction are made again when it completes (R24). */
+    public AfterCommit afterCommit() {
+        return afterCommit;
     }
 
     public RuntimeControl control() {

@@ -19,6 +19,12 @@ import io.smallrye.mutiny.Uni;
  * invalidates the entity, enabled scope or not. Never when the method fails. A cache failure is logged and the
  * method's result returned unchanged: the write path never breaks because Redis is down (R10). A sync method waits
  * for the watermark (at most {@code remote.timeout}), so a read that follows the write on any instance sees it.
+ * <p>
+ * Inside a transaction (R24) the rows are not committed when the method returns: a read until the commit still finds
+ * the old ones. So the invalidation is registered to run again when the transaction completes, whatever the method
+ * did: a method that throws may still commit its writes (a checked exception does not roll back a
+ * {@code @Transactional}), and after a rollback it only drops what code inside the transaction cached from its own
+ * uncommitted writes.
  */
 @GCacheInvalidateBinding
 @Interceptor
@@ -44,20 +50,22 @@ public class GCacheInvalidateInterceptor {
             LOG.warnf("GCache could not read the id to invalidate from %s: %s", ctx.getMethod(), e);
             return ctx.proceed();
         }
-        Object result = ctx.proceed();
         String keyType = target.method().keyType();
+        runtime.afterCommit().again(() -> invalidation(keyType, id));
+        Object result = ctx.proceed();
         return switch (target.method().kind()) {
             case UNI -> ((Uni<?>) result).call(() -> invalidation(keyType, id));
             case COMPLETION_STAGE -> ((CompletionStage<?>) result)
                     .thenCompose(v -> invalidation(keyType, id).replaceWith(v).subscribeAsCompletionStage());
             case SYNC -> {
-                Blocking.awaitUnlessEventLoop(invalidation(keyType, id), null);
+                runtime.afterCommit().outsideTransaction(() -> Blocking.awaitUnlessEventLoop(invalidation(keyType, id), null));
                 yield result;
             }
         };
     }
 
     private Uni<Void> invalidation(String keyType, String id) {
-        return runtime.invalidator().invalidate(keyType, id, null).onFailure().recoverWithNull();
+        return runtime.afterCommit().outsideTransaction(
+                () -> runtime.invalidator().invalidate(keyType, id, null).onFailure().recoverWithNull());
     }
 }

@@ -1,0 +1,47 @@
+package io.quarkiverse.gcache.runtime.invalidation;
+
+import java.util.function.Supplier;
+
+import io.quarkiverse.gcache.runtime.Blocking;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * R24: an invalidation made inside a transaction is made again once the transaction has completed, because a read
+ * between the first one and the commit still sees the old rows and caches them, stamped after the first watermark.
+ * Free of transaction types: {@link #NONE} is used unless the build found JTA, and then {@link JtaAfterCommit}, the only
+ * class that touches {@code jakarta.transaction}, is a bean.
+ */
+public interface AfterCommit {
+
+    /** Without JTA: there is never a transaction to wait for. */
+    AfterCommit NONE = new AfterCommit() {
+    };
+
+    /**
+     * When the calling thread is in a transaction, registers {@code action} to run when it has completed (committed or
+     * rolled back), on the thread that completes it and before {@code commit} returns, and answers {@code true};
+     * otherwise registers nothing and answers {@code false}.
+     */
+    default boolean register(Runnable action) {
+        return false;
+    }
+
+    /**
+     * Runs {@code work}, which builds (and may wait for) Redis operations, so that their callbacks do not carry the
+     * caller's transaction to the Vert.x threads that run them: a transaction resumed on an event loop while its own
+     * thread commits makes the commit fail (Quarkus issue 18689).
+     */
+    default <T> T outsideTransaction(Supplier<T> work) {
+        return work.get();
+    }
+
+    /**
+     * {@link #register} of an invalidation that the completing thread waits for (at most {@code remote.timeout}; not on
+     * an event loop, R12), so that the watermark is written when {@code commit} returns. A failure is the outbox's
+     * (R18): it is never thrown into the transaction's completion.
+     */
+    default boolean again(Supplier<Uni<Void>> invalidation) {
+        return register(() -> outsideTransaction(() -> Blocking.awaitUnlessEventLoop(
+                Uni.createFrom().deferred(() -> invalidation.get()).onFailure().recoverWithNull(), null)));
+    }
+}
