@@ -9,6 +9,7 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
+import io.quarkiverse.gcache.runtime.invalidation.AfterCommit;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 
 /**
@@ -52,8 +53,13 @@ public class GCachedInterceptor {
             }
             return ctx.proceed();
         }
-        return useCase.kind() == MethodKind.SYNC ? runtime.readThrough().sync(useCase, ctx)
-                : runtime.readThrough().reactive(useCase, ctx);
+        if (useCase.kind() != MethodKind.SYNC) {
+            return runtime.readThrough().reactive(useCase, ctx);
+        }
+        AfterCommit tx = runtime.afterCommit();
+        // With JTA, GCache's Redis callbacks must not carry the caller's transaction to Vert.x threads (AfterCommit)
+        return tx == AfterCommit.NONE ? runtime.readThrough().sync(useCase, ctx)
+                : tx.cachedCall(ctx, c -> runtime.readThrough().sync(useCase, c));
     }
 
     /** The use case of a method other than the first, or of the first call: off the common path. */

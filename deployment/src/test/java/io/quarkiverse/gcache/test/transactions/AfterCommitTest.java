@@ -181,6 +181,23 @@ class AfterCommitTest {
         assertThat(tm.getTransaction()).isNull();
     }
 
+    /**
+     * A {@code @Transactional @GCached} method: GCache's Redis callbacks run on Vert.x threads, and must not take the
+     * transaction there (resumed on an event loop while its thread commits, it made the commit fail: "Enlisted
+     * connection used without active transaction").
+     */
+    @Test
+    void aCachedReadInsideItsOwnTransactionCommits() {
+        for (int i = 0; i < 30; i++) {
+            products.put(6, "v" + i);
+            gcache.invalidate("product_id", "6");
+            try (GCache.Scope scope = gcache.enable()) {
+                assertThat(products.nameInTransaction(6)).isEqualTo("v" + i); // a miss: REMOTE read, method, store
+                assertThat(products.nameInTransaction(6)).isEqualTo("v" + i);
+            }
+        }
+    }
+
     @Test
     void withoutATransactionNothingChanges() {
         products.put(5, "old");

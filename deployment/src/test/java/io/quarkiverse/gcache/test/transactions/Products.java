@@ -34,6 +34,14 @@ public class Products {
         return p == null ? null : p.name;
     }
 
+    /** The common service shape: a cached read that is also {@code @Transactional}. */
+    @GCached(keyType = "product_id", id = "id", useCase = "TxProductInTransaction", localTtl = "5m", localRamp = 100, remoteTtl = "10m", remoteRamp = 100)
+    @Transactional
+    public String nameInTransaction(long id) {
+        Product p = em.find(Product.class, id);
+        return p == null ? null : p.name;
+    }
+
     @Transactional
     public void put(long id, String name) {
         Product p = em.find(Product.class, id);

@@ -2,6 +2,8 @@ package io.quarkiverse.gcache.runtime.invalidation;
 
 import java.util.function.Supplier;
 
+import jakarta.interceptor.InvocationContext;
+
 import io.quarkiverse.gcache.runtime.Blocking;
 import io.smallrye.mutiny.Uni;
 
@@ -33,6 +35,20 @@ public interface AfterCommit {
      */
     default <T> T outsideTransaction(Supplier<T> work) {
         return work.get();
+    }
+
+    /** A cached call given the invocation whose {@code proceed()} runs the method. */
+    @FunctionalInterface
+    interface CachedCall {
+        Object call(InvocationContext method) throws Exception;
+    }
+
+    /**
+     * A {@code @GCached} call: as {@link #outsideTransaction} for GCache's own Redis operations, while the method itself
+     * ({@code proceed()}) runs with the caller's contexts, transaction included.
+     */
+    default Object cachedCall(InvocationContext ctx, CachedCall call) throws Exception {
+        return call.call(ctx);
     }
 
     /**

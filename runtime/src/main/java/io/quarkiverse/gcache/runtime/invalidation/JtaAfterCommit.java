@@ -1,9 +1,13 @@
 package io.quarkiverse.gcache.runtime.invalidation;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.InvocationContext;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -11,6 +15,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.eclipse.microprofile.context.ThreadContext;
 
 import io.quarkiverse.gcache.runtime.metrics.FailureLog;
+import io.smallrye.context.CleanAutoCloseable;
 import io.smallrye.context.SmallRyeThreadContext;
 
 /**
@@ -67,5 +72,77 @@ public class JtaAfterCommit implements AfterCommit {
             return work.get();
         }
         return SmallRyeThreadContext.withThreadContext(withoutTransaction, work);
+    }
+
+    @Override
+    public Object cachedCall(InvocationContext ctx, CachedCall call) throws Exception {
+        if (registry.getTransactionStatus() == Status.STATUS_NO_TRANSACTION) {
+            return call.call(ctx);
+        }
+        SmallRyeThreadContext callers = SmallRyeThreadContext.getCurrentThreadContext();
+        try (CleanAutoCloseable gcache = SmallRyeThreadContext.withThreadContext(withoutTransaction)) {
+            return call.call(new CallersContext(ctx, callers));
+        }
+    }
+
+    /** The intercepted invocation, whose method runs with the caller's thread context (transaction included). */
+    private record CallersContext(InvocationContext ctx, SmallRyeThreadContext callers) implements InvocationContext {
+
+        @Override
+        public Object proceed() throws Exception {
+            try (CleanAutoCloseable method = SmallRyeThreadContext.withThreadContext(callers)) {
+                return ctx.proceed();
+            }
+        }
+
+        @Override
+        public Object getTarget() {
+            return ctx.getTarget();
+        }
+
+        @Override
+        public Object getTimer() {
+            return ctx.getTimer();
+        }
+
+        @Override
+        public Method getMethod() {
+            return ctx.getMethod();
+        }
+
+        @Override
+        public Constructor<?> getConstructor() {
+            return ctx.getConstructor();
+        }
+
+        @Override
+        public Object[] getParameters() {
+            return ctx.getParameters();
+        }
+
+        @Override
+        public void setParameters(Object[] params) {
+            ctx.setParameters(params);
+        }
+
+        @Override
+        public Map<String, Object> getContextData() {
+            return ctx.getContextData();
+        }
+
+        @Override
+        public java.util.Set<java.lang.annotation.Annotation> getInterceptorBindings() {
+            return ctx.getInterceptorBindings();
+        }
+
+        @Override
+        public <T extends java.lang.annotation.Annotation> T getInterceptorBinding(Class<T> type) {
+            return ctx.getInterceptorBinding(type);
+        }
+
+        @Override
+        public <T extends java.lang.annotation.Annotation> java.util.Set<T> getInterceptorBindings(Class<T> type) {
+            return ctx.getInterceptorBindings(type);
+        }
     }
 }
