@@ -3,7 +3,6 @@ package io.quarkiverse.gcache.test.nativeimage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
@@ -30,14 +29,16 @@ import io.quarkus.test.QuarkusUnitTest;
  */
 class NativeRegistrationTest {
 
-    // JVM-wide: the build step and the test method see different copies of this class (different class loaders)
-    static final List<String> HIERARCHY = shared("gcache.test.native.hierarchy");
-    static final List<String> CLASSES = shared("gcache.test.native.classes");
-    static final List<String> METHODS = shared("gcache.test.native.methods");
+    // JVM-wide: the build step and the test method see different copies of this class (different class loaders), so
+    // the build step leaves what it saw in system properties; as strings, one name a line, since other extensions
+    // (Narayana, when the test classpath has it) read every system property as a string.
+    static final String HIERARCHY = "gcache.test.native.hierarchy";
+    static final String CLASSES = "gcache.test.native.classes";
+    static final String METHODS = "gcache.test.native.methods";
 
-    @SuppressWarnings("unchecked")
-    static List<String> shared(String key) {
-        return (List<String>) System.getProperties().computeIfAbsent(key, k -> new CopyOnWriteArrayList<String>());
+    static List<String> seen(String key) {
+        String names = System.getProperty(key, "");
+        return names.isEmpty() ? List.of() : List.of(names.split("\n"));
     }
 
     @RegisterExtension
@@ -48,24 +49,26 @@ class NativeRegistrationTest {
 
     @Test
     void registrationsForANativeImage() {
-        assertThat(HIERARCHY).anyMatch(t -> t.contains(Order.class.getName()));
-        assertThat(CLASSES).contains(FiltersKey.class.getName());
+        assertThat(seen(HIERARCHY)).anyMatch(t -> t.contains(Order.class.getName()));
+        assertThat(seen(CLASSES)).contains(FiltersKey.class.getName());
         // ValueTypes loads every class of a value type by name at startup: List<Order> needs java.util.List too
-        assertThat(CLASSES).contains(List.class.getName(), Order.class.getName(), "[Ljava.lang.String;");
-        assertThat(CLASSES).anyMatch(name -> name.contains("$$GCacheId$byUser"));
-        assertThat(CLASSES).anyMatch(name -> name.contains("$$GCacheInvalidateId$update"));
+        assertThat(seen(CLASSES)).contains(List.class.getName(), Order.class.getName(), "[Ljava.lang.String;");
+        assertThat(seen(CLASSES)).anyMatch(name -> name.contains("$$GCacheId$byUser"));
+        assertThat(seen(CLASSES)).anyMatch(name -> name.contains("$$GCacheInvalidateId$update"));
         // both annotations reach the runtime through recorded data and bindings: no method is looked up reflectively
-        assertThat(METHODS).noneMatch(m -> m.startsWith(Bean.class.getName()));
+        assertThat(seen(METHODS)).noneMatch(m -> m.startsWith(Bean.class.getName()));
     }
 
     static Consumer<BuildChainBuilder> capture() {
         return chain -> chain.addBuildStep(new BuildStep() {
             @Override
             public void execute(BuildContext context) {
-                context.consumeMulti(ReflectiveHierarchyBuildItem.class).forEach(i -> HIERARCHY.add(i.getType().toString()));
-                context.consumeMulti(ReflectiveClassBuildItem.class).forEach(i -> CLASSES.addAll(i.getClassNames()));
-                context.consumeMulti(ReflectiveMethodBuildItem.class)
-                        .forEach(i -> METHODS.add(i.getDeclaringClass() + "#" + i.getName()));
+                System.setProperty(HIERARCHY, String.join("\n", context.consumeMulti(ReflectiveHierarchyBuildItem.class)
+                        .stream().map(i -> i.getType().toString()).toList()));
+                System.setProperty(CLASSES, String.join("\n", context.consumeMulti(ReflectiveClassBuildItem.class)
+                        .stream().flatMap(i -> i.getClassNames().stream()).toList()));
+                System.setProperty(METHODS, String.join("\n", context.consumeMulti(ReflectiveMethodBuildItem.class)
+                        .stream().map(i -> i.getDeclaringClass() + "#" + i.getName()).toList()));
                 context.produce(new io.quarkus.deployment.builditem.FeatureBuildItem("gcache-native-test"));
             }
         }).consumes(ReflectiveHierarchyBuildItem.class).consumes(ReflectiveClassBuildItem.class)
