@@ -199,6 +199,12 @@ public class GCacheRuntime {
 
     void onStop(@Observes ShutdownEvent event) {
         if (remote != null) {
+            if (outboxRetries >= 0) {
+                vertx.cancelTimer(outboxRetries);
+            }
+            // R33: one bounded last try for invalidations still waiting; what is left is logged for an operator
+            Duration fourTimeouts = config.remote().timeout().multipliedBy(4);
+            invalidator.shutdown(fourTimeouts.compareTo(Duration.ofSeconds(2)) > 0 ? fourTimeouts : Duration.ofSeconds(2));
             remote.close();
         }
         timer.close();

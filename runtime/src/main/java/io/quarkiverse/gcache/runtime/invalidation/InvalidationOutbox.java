@@ -1,9 +1,12 @@
 package io.quarkiverse.gcache.runtime.invalidation;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+
+import io.quarkiverse.gcache.runtime.keys.Urns;
 
 /**
  * Invalidations whose watermark could not be written yet (reference rule R18): Redis was down, slow or
@@ -46,6 +49,16 @@ public final class InvalidationOutbox {
         return true;
     }
 
+    /** Whether {@code p} is still its entity's entry: not written, expired, nor replaced by a newer invalidation. */
+    boolean isCurrent(Pending p) {
+        return pending.get(p.entity) == p;
+    }
+
+    /** Every entry that waits now, in no particular order; for the last try at shutdown and its report (R33). */
+    List<Pending> snapshot() {
+        return new ArrayList<>(pending.values());
+    }
+
     /** Whether an invalidation of {@code entity} (tracked form, e.g. {@code {urn:user_id:7}}) is still unwritten. */
     public boolean isPending(String entity) {
         return !pending.isEmpty() && pending.containsKey(entity);
@@ -75,7 +88,80 @@ public final class InvalidationOutbox {
         pending.remove(p.entity, p);
     }
 
-    /** One entity's unwritten invalidation. */
-    record Pending(String keyType, String entity, long bufferMillis, long sinceNanos) {
+    /**
+     * One entity's unwritten invalidation. Compared by identity: a newer invalidation of the entity replaces the entry,
+     * and writing the older one must not forget the newer. {@code failures} and {@code inFlight} belong to the retries
+     * ({@link OutboxRetries}), which read and write them under their own lock.
+     */
+    static final class Pending {
+        final String keyType;
+        final String entity;
+        final long bufferMillis;
+        final long sinceNanos;
+        int failures;
+        boolean inFlight;
+
+        Pending(String keyType, String entity, long bufferMillis, long sinceNanos) {
+            this.keyType = keyType;
+            this.entity = entity;
+            this.bufferMillis = bufferMillis;
+            this.sinceNanos = sinceNanos;
+        }
+
+        String keyType() {
+            return keyType;
+        }
+
+        String entity() {
+            return entity;
+        }
+
+        long bufferMillis() {
+            return bufferMillis;
+        }
+
+        /**
+         * The id as the application gave it, for an operator who replays the invalidation: the entity is
+         * {@code {<prefix>:<keyType>:<id>}} with key type and id escaped (R5), so the id is what follows the last raw
+         * {@code :}, unescaped.
+         */
+        String id() {
+            int start = entity.lastIndexOf(':') + 1;
+            int end = entity.endsWith("}") ? entity.length() - 1 : entity.length();
+            return unescape(entity.substring(start, Math.max(start, end)));
+        }
+
+        /** The watermark key, which an operator can also write directly. */
+        String watermarkKey() {
+            return entity + "#" + Urns.WATERMARK;
+        }
+
+        @Override
+        public String toString() {
+            return "key type " + keyType + ", id " + id() + " (" + watermarkKey() + ")";
+        }
+
+        /** Undoes the {@code %XX} escaping of R5 (UTF-8 bytes); a malformed escape leaves the text as it is. */
+        static String unescape(String s) {
+            if (s.indexOf('%') < 0) {
+                return s;
+            }
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(s.length());
+            int run = 0;
+            try {
+                for (int i = 0; i + 2 < s.length(); i++) {
+                    if (s.charAt(i) == '%') {
+                        bytes.writeBytes(s.substring(run, i).getBytes(StandardCharsets.UTF_8));
+                        bytes.write(Integer.parseInt(s, i + 1, i + 3, 16));
+                        i += 2;
+                        run = i + 1;
+                    }
+                }
+            } catch (NumberFormatException e) {
+                return s;
+            }
+            bytes.writeBytes(s.substring(run).getBytes(StandardCharsets.UTF_8));
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
     }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.runtime.UseCase;
@@ -16,7 +17,6 @@ import io.quarkiverse.gcache.runtime.layers.RemoteBreaker;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.metrics.FailureLog;
 import io.quarkiverse.gcache.runtime.metrics.InvalidationStats;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -35,8 +35,7 @@ public final class Invalidator {
 
     /** How often the outbox is retried while it is not empty. */
     static final long RETRY_MILLIS = 500;
-    /** Watermarks written at once when the outbox drains. */
-    private static final int DRAIN_CONCURRENCY = 16;
+    private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
 
     private final String prefix;
     private final Map<String, List<UseCase>> byKeyType;
@@ -46,7 +45,7 @@ public final class Invalidator {
     private final InvalidationLog log;
     private final InvalidationOutbox outbox = new InvalidationOutbox(InvalidationOutbox.DEFAULT_CAPACITY, System::nanoTime);
     private final InvalidationGap gap;
-    private final AtomicBoolean retrying = new AtomicBoolean();
+    private final OutboxRetries retries = new OutboxRetries(outbox, this::retry, System::nanoTime);
     private final FailureLog writeFailures = new FailureLog("invalidation");
     private final FailureLog dropped = new FailureLog("invalidation outbox");
     private final InvalidationStats stats;
@@ -142,29 +141,55 @@ public final class Invalidator {
         return vertx.setPeriodic(RETRY_MILLIS, id -> retryOutbox());
     }
 
-    /**
-     * One retry round: the oldest waiting watermark is tried first; if it is written, the rest follow
-     * ({@value #DRAIN_CONCURRENCY} at a time). At most one round runs at a time.
-     */
+    /** One retry round: every waiting entity on its own, none waiting for another (R33; {@link OutboxRetries}). */
     void retryOutbox() {
-        if (outbox.size() == 0 || !retrying.compareAndSet(false, true)) {
-            return;
+        if (outbox.size() > 0) {
+            retries.round(TimeUnit.MILLISECONDS.toNanos(watermarkTtlMillis()));
         }
-        long maxAge = TimeUnit.MILLISECONDS.toNanos(watermarkTtlMillis());
-        List<InvalidationOutbox.Pending> due = outbox.due(maxAge);
-        if (due.isEmpty()) {
-            retrying.set(false);
-            return;
-        }
-        InvalidationOutbox.Pending first = due.get(0);
-        retry(first).chain(() -> Multi.createFrom().iterable(due.subList(1, due.size()))
-                .onItem().transformToUni(this::retry).merge(DRAIN_CONCURRENCY)
-                .collect().last().replaceWithVoid())
-                .subscribe().with(ok -> retrying.set(false), failure -> retrying.set(false));
     }
 
     private Uni<Void> retry(InvalidationOutbox.Pending p) {
         return writeWatermark(p.keyType(), p.entity(), p.bufferMillis()).invoke(() -> outbox.written(p));
+    }
+
+    /**
+     * At a graceful shutdown (R33): the invalidations still waiting get one last try, within {@code budget}; what is
+     * left is logged with its entities (key type, id, watermark key), so that an operator can replay it. On an event
+     * loop the try is started but not waited for, and what waits at that moment is logged.
+     */
+    public void shutdown(Duration budget) {
+        if (remote == null || outbox.size() == 0) {
+            return;
+        }
+        int waiting = outbox.size();
+        LOG.infof("GCache is shutting down with %d invalidation(s) whose watermark is not written yet; it tries them "
+                + "once more (at most %d ms)", waiting, budget.toMillis());
+        Uni<Void> lastTry = retries.lastTry(budget);
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            lastTry.subscribe().with(ok -> {
+            }, failure -> {
+            });
+        } else {
+            try {
+                lastTry.await().atMost(budget.plusSeconds(1));
+            } catch (RuntimeException e) {
+                // bounded above; what is left is reported below
+            }
+        }
+        List<InvalidationOutbox.Pending> left = outbox.snapshot();
+        if (left.isEmpty()) {
+            LOG.infof("GCache wrote the %d waiting invalidation(s) before shutting down", waiting);
+            return;
+        }
+        left.sort((a, b) -> Long.compare(a.sinceNanos - b.sinceNanos, 0));
+        StringBuilder entities = new StringBuilder();
+        for (InvalidationOutbox.Pending p : left) {
+            entities.append(System.lineSeparator()).append("  ").append(p);
+        }
+        LOG.warnf("GCache shuts down with %d of %d invalidation(s) not written to Redis: REMOTE values of these entities "
+                + "may be served by other instances until they expire. Replay them once Redis is reachable "
+                + "(GCache.invalidate(keyType, id), or write the watermark key with the current epoch milliseconds):%s",
+                left.size(), waiting, entities);
     }
 
     /** Applies an invalidation published by an instance; its own messages were applied when sent. */
