@@ -27,7 +27,8 @@ public interface GCache {
      * Invalidates every cached value of the entity, for all use cases and arguments: LOCAL at once, REMOTE through
      * the watermark. Never throws on a Redis failure. A {@code null} id is the entity {@code null}, the one a
      * {@code @GCached} call with a {@code null} id is cached under. On a Vert.x event loop it does not wait for
-     * Redis (and returns {@code false}); {@link #invalidateAsync} tells the outcome.
+     * Redis (and returns {@code false}); {@link #invalidateAsync} tells the outcome. Inside an enabled scope, the
+     * scope's later cached reads of the entity run their method, bypassing every layer (read your writes).
      * <p>
      * Inside a JTA transaction ({@code @Transactional}, {@code QuarkusTransaction}, Panache ORM) the invalidation is
      * made at once and again when the transaction completes, before its {@code commit} returns (reference R24): reads

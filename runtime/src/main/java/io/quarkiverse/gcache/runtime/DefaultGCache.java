@@ -81,6 +81,7 @@ public class DefaultGCache implements GCache {
         Objects.requireNonNull(keyType, "keyType");
         // a null id is the entity "null", as @GCached and @GCacheInvalidate key a null id (KeyValues)
         String entityId = id == null ? "null" : id;
+        EnableScopes.recordWrite(EnableScopes.current(), keyType, entityId); // R34: read your writes
         // R24: inside a transaction, again once it has completed (reads until the commit see the old rows)
         runtime.afterCommit().again(() -> runtime.invalidator().invalidate(keyType, entityId, futureBuffer));
         return runtime.afterCommit()

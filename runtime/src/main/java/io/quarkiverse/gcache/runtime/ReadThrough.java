@@ -634,7 +634,12 @@ final class ReadThrough {
     /** The call's local key, or {@code null} when building it failed (counted and logged; the call falls back, R10). */
     private String key(UseCase uc, InvocationContext ctx) {
         try {
-            return uc.keys().localKey(ctx.getParameters());
+            String key = uc.keys().localKey(ctx.getParameters());
+            if (EnableScopes.writtenInScope(uc.keyType(), key)) { // R34: the scope invalidated this entity
+                uc.disabled(StatLayer.GLOBAL, DisabledReason.WRITTEN_IN_SCOPE);
+                return null;
+            }
+            return key;
         } catch (KeyTooLongException e) { // R30: bypass, nothing stored
             uc.keyTooLong(remote != null);
             return null;

@@ -12,13 +12,15 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.runtime.Blocking;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.smallrye.mutiny.Uni;
 
 /**
  * {@code @GCacheInvalidate}: after a normal return (or the item of a {@code Uni}/{@code CompletionStage}),
  * invalidates the entity, enabled scope or not. Never when the method fails. A cache failure is logged and the
  * method's result returned unchanged: the write path never breaks because Redis is down (R10). A sync method waits
- * for the watermark (at most {@code remote.timeout}), so a read that follows the write on any instance sees it.
+ * for the watermark (at most {@code remote.timeout}), so a read that follows the write on any instance sees it. Inside
+ * an enabled scope, the scope's later cached reads of the entity bypass the cache (R34).
  * <p>
  * Inside a transaction (R24) the rows are not committed when the method returns: a read until the commit still finds
  * the old ones. So the invalidation is registered to run again when the transaction completes, whatever the method
@@ -50,14 +52,21 @@ public class GCacheInvalidateInterceptor {
             LOG.warnf("GCache could not read the id to invalidate from %s: %s", ctx.getMethod(), e);
             return ctx.proceed();
         }
+        EnableScopes.State scope = EnableScopes.current(); // the caller's, wherever the result completes (R34)
         String keyType = target.method().keyType();
         runtime.afterCommit().again(() -> invalidation(keyType, id));
         Object result = ctx.proceed();
         return switch (target.method().kind()) {
-            case UNI -> ((Uni<?>) result).call(() -> invalidation(keyType, id));
-            case COMPLETION_STAGE -> ((CompletionStage<?>) result)
-                    .thenCompose(v -> invalidation(keyType, id).replaceWith(v).subscribeAsCompletionStage());
+            case UNI -> ((Uni<?>) result).call(() -> {
+                EnableScopes.recordWrite(scope, keyType, id);
+                return invalidation(keyType, id);
+            });
+            case COMPLETION_STAGE -> ((CompletionStage<?>) result).thenCompose(v -> {
+                EnableScopes.recordWrite(scope, keyType, id);
+                return invalidation(keyType, id).replaceWith(v).subscribeAsCompletionStage();
+            });
             case SYNC -> {
+                EnableScopes.recordWrite(scope, keyType, id);
                 runtime.afterCommit().outsideTransaction(() -> Blocking.awaitUnlessEventLoop(invalidation(keyType, id), null));
                 yield result;
             }

@@ -72,6 +72,9 @@ public class MicrometerBinding {
                     s, x -> x.errors(StatLayer.GLOBAL, ErrorKind.BAD_OVERRIDE));
             counter(p + ".disabled", base.and("layer", "GLOBAL", "reason", DisabledReason.CONTEXT.tag()), s,
                     x -> x.disabledCount(StatLayer.GLOBAL, DisabledReason.CONTEXT));
+            // R34: a read of an entity its scope invalidated bypasses every layer, counted once per call
+            counter(p + ".disabled", base.and("layer", "GLOBAL", "reason", DisabledReason.WRITTEN_IN_SCOPE.tag()), s,
+                    x -> x.disabledCount(StatLayer.GLOBAL, DisabledReason.WRITTEN_IN_SCOPE));
             counter(p + ".errors", base.and("layer", "GLOBAL", "error", ErrorKind.KEY_BUILDING.tag(), "in_fallback", "false"),
                     s, x -> x.errors(StatLayer.GLOBAL, ErrorKind.KEY_BUILDING));
             for (ErrorKind kind : new ErrorKind[] { ErrorKind.REDIS, ErrorKind.SERIALIZATION, ErrorKind.VALUE_TOO_LARGE,

@@ -1,6 +1,11 @@
 package io.quarkiverse.gcache.runtime.scope;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.quarkiverse.gcache.GCache;
+import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
+import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.RequestLayer;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
@@ -14,8 +19,9 @@ import io.vertx.core.Vertx;
  * local wins over the context, which lets a nested {@code disable()} opt out of an enabled request. Reading the
  * state allocates nothing and takes no lock.
  * <p>
- * An enabled scope carries its REQUEST layer (R20), created on first use. A nested {@code enable()} inside an enabled
- * scope continues that scope (same REQUEST layer): it is still the same request.
+ * An enabled scope carries its REQUEST layer (R20), created on first use, and the entities it invalidated (R34), so
+ * that its later reads of them bypass the cache. A nested {@code enable()} inside an enabled scope continues that scope
+ * (same REQUEST layer, same writes): it is still the same request.
  */
 public final class EnableScopes {
 
@@ -35,6 +41,34 @@ public final class EnableScopes {
             this.enabled = enabled;
         }
 
+        /** The entities this scope invalidated (R34): escaped ids by key type; {@code null} until the first. */
+        private volatile ConcurrentHashMap<String, Set<String>> written;
+
+        /** Records that this scope invalidated the entity {@code keyType}/{@code escapedId} (R34). */
+        void wrote(String keyType, String escapedId) {
+            ConcurrentHashMap<String, Set<String>> w = written;
+            if (w == null) {
+                synchronized (this) {
+                    w = written;
+                    if (w == null) {
+                        written = w = new ConcurrentHashMap<>(4);
+                    }
+                }
+            }
+            w.computeIfAbsent(keyType, k -> ConcurrentHashMap.newKeySet()).add(escapedId);
+        }
+
+        /** Whether this scope invalidated the entity of {@code localKey}, a key of a use case of {@code keyType}. */
+        boolean wroteEntityOf(String keyType, String localKey) {
+            ConcurrentHashMap<String, Set<String>> w = written;
+            Set<String> ids = w == null ? null : w.get(keyType);
+            if (ids == null) {
+                return false;
+            }
+            int idLength = KeyBuilder.idLength(localKey);
+            return ids.contains(idLength == localKey.length() ? localKey : localKey.substring(0, idLength));
+        }
+
         /** The REQUEST layer of this scope, created on first use. */
         RequestLayer request() {
             RequestLayer r = request;
@@ -50,7 +84,39 @@ public final class EnableScopes {
         }
     }
 
+    /**
+     * Whether any enabled scope ever invalidated an entity (R34). Until one does, a cached call skips the lookup of
+     * {@link #writtenInScope}: reading this costs one volatile read.
+     */
+    private static volatile boolean anyWrites;
+
     private EnableScopes() {
+    }
+
+    /**
+     * R34: {@code state} (the scope of the call that invalidates, taken when that call began; {@code null} or disabled:
+     * nothing to do) invalidated the entity {@code keyType}/{@code id}, so its later cached reads of the entity bypass
+     * every layer.
+     */
+    public static void recordWrite(State state, String keyType, String id) {
+        if (state != null && state.enabled) {
+            state.wrote(keyType, Urns.escape(id));
+            if (!anyWrites) {
+                anyWrites = true;
+            }
+        }
+    }
+
+    /**
+     * R34: whether the enabled scope here invalidated the entity of {@code localKey}, a local key of a use case of
+     * {@code keyType}. Allocates nothing and takes no lock unless the scope invalidated entities of that key type.
+     */
+    public static boolean writtenInScope(String keyType, String localKey) {
+        if (!anyWrites) {
+            return false;
+        }
+        State state = current();
+        return state != null && state.enabled && state.wroteEntityOf(keyType, localKey);
     }
 
     public static boolean isEnabled() {
