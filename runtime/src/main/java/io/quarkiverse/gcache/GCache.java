@@ -45,13 +45,15 @@ public interface GCache {
     boolean invalidate(String keyType, String id, Duration futureBuffer);
 
     /**
-     * Non-blocking invalidation; the {@code Uni} fails when Redis could not be written. Inside a JTA transaction the
-     * invalidation after the transaction completes (R24) is registered by this call, whether or not the {@code Uni} is
-     * subscribed; the {@code Uni} tells about the one made now.
+     * Non-blocking invalidation. It happens whether or not the {@code Uni} is subscribed: LOCAL is invalidated and the
+     * watermark write started before this method returns. The {@code Uni} reports that write's outcome (to every
+     * subscriber, without writing again): it fails when Redis could not be written, and the invalidation then waits in
+     * the outbox and is retried. Inside a JTA transaction the invalidation after the transaction completes (R24) is
+     * registered by this call too; the {@code Uni} tells about the one made now.
      */
     Uni<Void> invalidateAsync(String keyType, String id);
 
-    /** Non-blocking invalidation with a future buffer; the {@code Uni} fails when Redis could not be written. */
+    /** As {@link #invalidateAsync(String, String)}, with the watermark placed {@code futureBuffer} in the future. */
     Uni<Void> invalidateAsync(String keyType, String id, Duration futureBuffer);
 
     /**

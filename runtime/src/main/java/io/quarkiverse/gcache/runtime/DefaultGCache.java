@@ -84,8 +84,17 @@ public class DefaultGCache implements GCache {
         EnableScopes.recordWrite(EnableScopes.current(), keyType, entityId); // R34: read your writes
         // R24: inside a transaction, again once it has completed (reads until the commit see the old rows)
         runtime.afterCommit().again(() -> runtime.invalidator().invalidate(keyType, entityId, futureBuffer));
-        return runtime.afterCommit()
-                .outsideTransaction(() -> runtime.invalidator().invalidate(keyType, entityId, futureBuffer));
+        // Eager: the watermark write starts now, whether or not the caller subscribes; the Uni reports its outcome to
+        // every subscriber without writing again.
+        // Built and started outside the caller's transaction (R24: its Redis callbacks must not carry it).
+        return runtime.afterCommit().outsideTransaction(() -> {
+            Uni<Void> write = runtime.invalidator().invalidate(keyType, entityId, futureBuffer).memoize().indefinitely();
+            write.subscribe().with(ok -> {
+            }, failure -> {
+                // reported to the caller's subscribers; the invalidation waits in the outbox (R18)
+            });
+            return write;
+        });
     }
 
     @Override
@@ -100,7 +109,8 @@ public class DefaultGCache implements GCache {
             String prefix = RemoteLayer.globEscape(runtime.urnPrefix());
             patterns.add(prefix + ":*");
             patterns.add("{" + prefix + ":*");
-            Uni<Void> deleted = remote.deleteMatching(patterns)
+            // watermarks last, so no value they make stale is trusted again while the flush runs (R15)
+            Uni<Void> deleted = remote.deleteMatching(patterns, "{" + prefix + ":*}#" + Urns.WATERMARK)
                     .onFailure().invoke(t -> LOG.warnf("GCache could not flush Redis (LOCAL was flushed): %s", t));
             try {
                 Blocking.awaitUnlessEventLoop(deleted, null);

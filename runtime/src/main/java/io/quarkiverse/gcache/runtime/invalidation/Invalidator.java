@@ -149,7 +149,13 @@ public final class Invalidator {
     }
 
     private Uni<Void> retry(InvalidationOutbox.Pending p) {
-        return writeWatermark(p.keyType(), p.entity(), p.bufferMillis()).invoke(() -> outbox.written(p));
+        return writeWatermark(p.keyType(), p.entity(), p.bufferMillis()).invoke(() -> {
+            // As after a first write: a read of this instance whose MGET reached Redis before the watermark may have
+            // trusted the old value and put it in LOCAL; drop again and log the invalidation, so a computation that
+            // began before this write cannot fill LOCAL (R6a). Before the entry goes: meanwhile it keeps REMOTE out.
+            dropLocal(p.keyType(), p.entity(), p.bufferMillis());
+            outbox.written(p);
+        });
     }
 
     /**

@@ -411,15 +411,32 @@ public final class RemoteLayer {
      * (R19) every master is scanned, and each page is deleted slot by slot.
      */
     public Uni<Void> deleteMatching(List<String> patterns) {
+        return deleteMatching(patterns, null);
+    }
+
+    /**
+     * {@link #deleteMatching(List)}, but entity watermarks ({@code ...}#watermark}) last: the scans of {@code patterns}
+     * skip them, and a last scan of {@code watermarks} (a pattern that matches only watermarks) deletes them. A watermark
+     * deleted while values it makes stale are still there would let other instances trust those values until their
+     * own page is deleted (R6, R15). {@code watermarks == null}: no such order.
+     */
+    public Uni<Void> deleteMatching(List<String> patterns, String watermarks) {
+        byte[] skip = watermarks == null ? null : WATERMARK_SUFFIX;
         if (cluster) {
             // one cluster connection for the whole flush: the deletions of a page are pipelined on its connection
             // to each master instead of taking a pooled connection each
             return bounded(redis.connect()).chain(c -> bounded(c.send(Request.cmd(Command.CLUSTER).arg("SLOTS")))
                     .chain(slots -> {
+                        List<String> masters = routingKeysOfMasters(slots);
                         Uni<Void> all = Uni.createFrom().voidItem();
-                        for (String routingKey : routingKeysOfMasters(slots)) {
+                        for (String routingKey : masters) {
                             for (String pattern : patterns) {
-                                all = all.chain(() -> scanMasterAndDelete(c, routingKey, pattern, "0"));
+                                all = all.chain(() -> scanMasterAndDelete(c, routingKey, pattern, "0", skip));
+                            }
+                        }
+                        if (watermarks != null) {
+                            for (String routingKey : masters) {
+                                all = all.chain(() -> scanMasterAndDelete(c, routingKey, watermarks, "0", null));
                             }
                         }
                         return all;
@@ -427,9 +444,25 @@ public final class RemoteLayer {
         }
         Uni<Void> all = Uni.createFrom().voidItem();
         for (String pattern : patterns) {
-            all = all.chain(() -> scanAndDelete(pattern, "0"));
+            all = all.chain(() -> scanAndDelete(pattern, "0", skip));
         }
-        return all;
+        return watermarks == null ? all : all.chain(() -> scanAndDelete(watermarks, "0", null));
+    }
+
+    /** What every watermark key ends with: {@code {<prefix>:<keyType>:<id>}#watermark} (R6). */
+    private static final byte[] WATERMARK_SUFFIX = ("}#" + io.quarkiverse.gcache.runtime.keys.Urns.WATERMARK)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static boolean endsWith(byte[] key, byte[] suffix) {
+        if (suffix == null || key.length < suffix.length) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length; i++) {
+            if (key[key.length - suffix.length + i] != suffix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -455,37 +488,46 @@ public final class RemoteLayer {
      */
     static final String SCAN_SCRIPT = "return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])";
 
-    private Uni<Void> scanMasterAndDelete(RedisConnection c, String routingKey, String pattern, String cursor) {
+    private Uni<Void> scanMasterAndDelete(RedisConnection c, String routingKey, String pattern, String cursor,
+            byte[] skip) {
         return bounded(c.send(Request.cmd(Command.EVAL).arg(SCAN_SCRIPT).arg(1).arg(routingKey).arg(cursor).arg(pattern)
                 .arg(500))).chain(page -> {
                     String next = page.get(0).toString();
                     Map<Integer, Request> bySlot = new LinkedHashMap<>();
                     for (Response k : page.get(1)) {
                         byte[] key = k.toBytes();
+                        if (endsWith(key, skip)) {
+                            continue; // deleted last
+                        }
                         bySlot.computeIfAbsent(ClusterSlots.slot(key), s -> Request.cmd(Command.UNLINK)).arg(key);
                     }
                     Uni<Void> deleted = bySlot.isEmpty() ? Uni.createFrom().voidItem()
                             : Uni.join().all(bySlot.values().stream().map(del -> bounded(c.send(del))).toList())
                                     .andFailFast().replaceWithVoid();
                     return "0".equals(next) ? deleted
-                            : deleted.chain(() -> scanMasterAndDelete(c, routingKey, pattern, next));
+                            : deleted.chain(() -> scanMasterAndDelete(c, routingKey, pattern, next, skip));
                 });
     }
 
-    private Uni<Void> scanAndDelete(String pattern, String cursor) {
+    private Uni<Void> scanAndDelete(String pattern, String cursor, byte[] skip) {
         return bounded(send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(500)))
                 .chain(page -> {
                     String next = page.get(0).toString();
                     Response keys = page.get(1);
                     Uni<Void> deleted = Uni.createFrom().voidItem();
-                    if (keys.size() > 0) {
-                        Request del = Request.cmd(Command.UNLINK);
-                        for (Response k : keys) {
-                            del.arg(k.toBytes());
+                    Request del = Request.cmd(Command.UNLINK);
+                    int n = 0;
+                    for (Response k : keys) {
+                        byte[] key = k.toBytes();
+                        if (!endsWith(key, skip)) { // a skipped watermark is deleted last
+                            del.arg(key);
+                            n++;
                         }
+                    }
+                    if (n > 0) {
                         deleted = bounded(send(del)).replaceWithVoid();
                     }
-                    return "0".equals(next) ? deleted : deleted.chain(() -> scanAndDelete(pattern, next));
+                    return "0".equals(next) ? deleted : deleted.chain(() -> scanAndDelete(pattern, next, skip));
                 });
     }
 
