@@ -115,6 +115,9 @@ public class GCacheRuntime {
         }
         invalidator = new Invalidator(config.urnPrefix(), all.values(), remote, log,
                 config.invalidation().minWatermarkTtl());
+        if (remote != null) {
+            remote.watermarkTtl(invalidator::watermarkTtlMillis); // R25: watermarks created by reads live as long (R7)
+        }
         Duration waitTimeout = config.local().waitTimeout()
                 .orElse(config.remote().timeout().multipliedBy(2).plusSeconds(1));
         if (config.shadow().timeout().isZero() || config.shadow().timeout().isNegative()) {
@@ -128,7 +131,7 @@ public class GCacheRuntime {
         readThrough = new ReadThrough(remote, log, invalidator.outbox(), invalidator.gap(), waitTimeout,
                 config.earlyRefreshBeta(), new ShadowVerifier(remote, Infrastructure.getDefaultWorkerPool(),
                         config.shadow().maxConcurrent(), config.shadow().timeout()),
-                config.remote().leases(), timer, invalidator::watermarkTtlMillis);
+                config.remote().leases(), timer);
         control = new RuntimeControl(useCases, remote, config.urnPrefix());
         Map<String, Invalidation> byId = new java.util.HashMap<>();
         for (InvalidateMethod m : invalidateMethods.methods()) {

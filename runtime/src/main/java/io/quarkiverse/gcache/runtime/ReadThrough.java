@@ -85,17 +85,14 @@ final class ReadThrough {
     private final java.util.concurrent.atomic.AtomicLong leases = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean eventLoopWarned;
     /** The TTL of a watermark: as long as any value it can guard (R7, R25). */
-    private final java.util.function.LongSupplier watermarkTtlMillis;
     /** Fires the timed waits of reactive callers (R28). */
     private final CacheTimer timer;
     /** The longest a sync caller waits for one REMOTE operation: a backstop behind its own bound (R28). */
     private final Duration remoteBackstop;
 
     ReadThrough(RemoteLayer remote, InvalidationLog invalidations, InvalidationOutbox outbox, InvalidationGap gap,
-            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases, CacheTimer timer,
-            java.util.function.LongSupplier watermarkTtlMillis) {
+            Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases, CacheTimer timer) {
         this.timer = timer;
-        this.watermarkTtlMillis = watermarkTtlMillis;
         this.remoteBackstop = remote == null ? Duration.ZERO : remote.timeout().multipliedBy(2).plusSeconds(1);
         this.shadows = shadows;
         this.leasing = leases && remote != null;
@@ -761,13 +758,10 @@ final class ReadThrough {
             return MISS;
         }
         byte[] envelope = read.envelope();
-        boolean unguarded = read.watermark() < 0 && uc.keys().tracked();
-        if (unguarded) {
-            // R25: the entity has no watermark (never invalidated, or its watermark was evicted, expired or deleted):
-            // nothing says whether a stored value predates an invalidation, so none is trusted. Creating one now,
-            // just below this read's stamp, lets the value computed next be trusted, and never an older one.
-            remote.ensureWatermark(watermarkKey(uc, key), read.serverNowMillis() - 1, watermarkTtlMillis.getAsLong());
-        }
+        // R25: the entity had no watermark (never invalidated, or Redis evicted, expired or deleted it): nothing says
+        // whether a stored value predates an invalidation, so none is trusted. The read created the watermark, so the
+        // value computed next is trusted, and never an older one.
+        boolean unguarded = read.unguarded();
         if (envelope == null) {
             uc.stats().miss(StatLayer.REMOTE, MissReason.ABSENT);
             return MISS;

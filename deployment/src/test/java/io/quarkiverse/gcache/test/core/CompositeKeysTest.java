@@ -58,6 +58,11 @@ class CompositeKeysTest {
         searches.calls.set(0);
     }
 
+    /** The value keys in Redis; a tracked entity's watermark is created by its reads too (R25). */
+    static List<String> valueKeys() {
+        return REDIS.keys().stream().filter(k -> !k.endsWith("#watermark")).toList();
+    }
+
     <T> T enabled(Supplier<T> call) {
         try (GCache.Scope scope = gcache.enable()) {
             return call.get();
@@ -73,7 +78,7 @@ class CompositeKeysTest {
         assertThat(enabled(() -> searches.search("7", a))).isEqualTo("a, city=b|c");
         assertThat(enabled(() -> searches.search("7", b))).as("b must not get a's value").isEqualTo("a|b, city=c");
         assertThat(searches.calls).hasValue(2);
-        await().untilAsserted(() -> assertThat(REDIS.keys()).containsExactlyInAnyOrder(
+        await().untilAsserted(() -> assertThat(valueKeys()).containsExactlyInAnyOrder(
                 "{urn:user_id:7}?filters=(city!c,name!a%2C city%3Db)#Search",
                 "{urn:user_id:7}?filters=(city!b%2C city%3Dc,name!a)#Search"));
 
@@ -101,7 +106,7 @@ class CompositeKeysTest {
         // the same set in another order, the same map in another order: the same key, a hit
         assertThat(enabled(() -> searches.query("7", q, sameTags, new TreeMap<>(extra)))).isEqualTo("x|null|[a,b]|2");
         assertThat(searches.calls).hasValue(2);
-        await().untilAsserted(() -> assertThat(REDIS.keys()).containsExactlyInAnyOrder(
+        await().untilAsserted(() -> assertThat(valueKeys()).containsExactlyInAnyOrder(
                 "{urn:user_id:7}?extra=[a!2,z!1]&query=(filters!(city!~,name!x),sort![a%2Cb])&tags=[blue,red]#Query",
                 "{urn:user_id:7}?extra=[a!2,z!1]&query=(filters!(city!~,name!x),sort![a,b])&tags=[blue,red]#Query"));
     }
@@ -129,7 +134,7 @@ class CompositeKeysTest {
         enabled(() -> searches.search("7", longest));
         enabled(() -> searches.search("7", longest));
         assertThat(searches.calls).hasValue(4);
-        await().untilAsserted(() -> assertThat(REDIS.keys()).hasSize(1).allMatch(k -> k.contains("name!xxx")));
+        await().untilAsserted(() -> assertThat(valueKeys()).hasSize(1).allMatch(k -> k.contains("name!xxx")));
         assertThat(runtime.useCase("Search").localKeys()).hasSize(1);
     }
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -66,6 +67,23 @@ public final class RemoteLayer {
             return {value, replicas}
             """;
 
+    /**
+     * KEYS[1] watermark; ARGV[1] TTL ms. Creates the watermark of an entity that has none at this server time minus
+     * one millisecond (R25), atomically, so that of concurrent readers that found none exactly one creates it and every
+     * other finds it. Returns {now, watermark}: a caller that computes after this stamps its value with {@code now},
+     * after the watermark (created or found) unless an invalidation has put it in the future.
+     */
+    static final String GUARD_SCRIPT = """
+            local t = redis.call('TIME')
+            local now = t[1] * 1000 + math.floor(t[2] / 1000)
+            local current = redis.call('GET', KEYS[1])
+            if not current then
+              current = string.format('%.0f', now - 1)
+              redis.call('SET', KEYS[1], current, 'PX', tonumber(ARGV[1]))
+            end
+            return {string.format('%.0f', now), current}
+            """;
+
     private final Redis redis;
     private final Duration timeout;
     private final long maxValueSize;
@@ -78,6 +96,8 @@ public final class RemoteLayer {
     private final CacheTimer timer;
     /** R26: replicas that must acknowledge a watermark; -1 = auto. */
     private volatile int waitReplicas = -1;
+    /** R25/R7: the TTL a watermark created by a read gets (the invalidator's, which follows the longest value TTL). */
+    private volatile LongSupplier watermarkTtlMillis = () -> TimeUnit.HOURS.toMillis(4);
     private final ServerClock clock = new ServerClock(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
 
     public RemoteLayer(Redis redis, Duration timeout, long maxValueSize) {
@@ -172,7 +192,8 @@ public final class RemoteLayer {
             read = redis.batch(List.of(values, Request.cmd(Command.TIME)))
                     .map(r -> toRead(key, r.get(0), time(r.get(1), sent), 0));
         }
-        return bounded(read).onFailure(RemoteTimeoutException.class).invoke(() -> deleteIfOversize(key, oversize));
+        return bounded(guarded(read, watermarkKey)).onFailure(RemoteTimeoutException.class)
+                .invoke(() -> deleteIfOversize(key, oversize));
     }
 
     /** A read while waiting for another caller's computation (R21), and whether its lease is still held. */
@@ -188,13 +209,48 @@ public final class RemoteLayer {
                 : Request.cmd(Command.MGET).arg(key).arg(watermarkKey);
         Request lease = Request.cmd(Command.EXISTS).arg(leaseKey);
         ServerClock.Sample sample = cluster ? null : clock.fresh();
+        Uni<Polled> polled;
         if (sample != null) {
-            return bounded(redis.batch(List.of(values, lease)).map(r -> new Polled(
-                    toRead(key, r.get(0), clock.lowerBound(sample), sample.slackMillis()), r.get(1).toLong() > 0)));
+            polled = redis.batch(List.of(values, lease)).map(r -> new Polled(
+                    toRead(key, r.get(0), clock.lowerBound(sample), sample.slackMillis()), r.get(1).toLong() > 0));
+        } else {
+            long sent = System.nanoTime();
+            polled = redis.batch(List.of(values, Request.cmd(Command.TIME), lease))
+                    .map(r -> new Polled(toRead(key, r.get(0), time(r.get(1), sent), 0), r.get(2).toLong() > 0));
         }
-        long sent = System.nanoTime();
-        return bounded(redis.batch(List.of(values, Request.cmd(Command.TIME), lease))
-                .map(r -> new Polled(toRead(key, r.get(0), time(r.get(1), sent), 0), r.get(2).toLong() > 0)));
+        return bounded(polled.chain(p -> guarded(Uni.createFrom().item(p.read()), watermarkKey)
+                .map(read -> read == p.read() ? p : new Polled(read, p.leaseHeld()))));
+    }
+
+    /**
+     * R25: a read of a tracked key that found no watermark goes on to {@link #GUARD_SCRIPT}, which creates it; the
+     * read is then {@linkplain RemoteRead#unguarded() unguarded} (its value, if any, is not trusted) and carries the
+     * script's time and watermark, so that a value computed after it is stamped after the watermark. Costs one more
+     * round trip only for an entity without a watermark (its first read, or after Redis lost the watermark). When the
+     * script fails, the read stays unguarded with its own time: its value is not trusted, and what is computed after
+     * it is not either until a later read creates the watermark.
+     */
+    private Uni<RemoteRead> guarded(Uni<RemoteRead> read, String watermarkKey) {
+        if (watermarkKey == null) {
+            return read;
+        }
+        return read.chain(r -> {
+            if (r.watermark() >= 0) {
+                return Uni.createFrom().item(r);
+            }
+            RemoteRead unguarded = new RemoteRead(r.envelope(), r.watermark(), r.serverNowMillis(), r.clockSlackMillis(),
+                    r.oversizeDeleted(), true);
+            return send(Request.cmd(Command.EVAL).arg(GUARD_SCRIPT).arg(1).arg(watermarkKey)
+                    .arg(watermarkTtlMillis.getAsLong()))
+                    .map(g -> new RemoteRead(r.envelope(), parseWatermark(g.get(1).toString()),
+                            parseWatermark(g.get(0).toString()), 0, r.oversizeDeleted(), true))
+                    .onFailure().recoverWithItem(unguarded);
+        });
+    }
+
+    /** The TTL of watermarks created by reads (R25), at least the longest tracked value TTL (R7). */
+    public void watermarkTtl(LongSupplier millis) {
+        this.watermarkTtlMillis = millis;
     }
 
     /** A {@code TIME} reply in epoch milliseconds, kept as the clock's newest sample. */
@@ -216,9 +272,9 @@ public final class RemoteLayer {
         byte[] envelope = value == null ? null : value.toBytes();
         if (envelope != null && envelope.length > maxValueSize) {
             unlink(key);
-            return new RemoteRead(null, wm, now, slackMillis, envelope.length);
+            return new RemoteRead(null, wm, now, slackMillis, envelope.length, false);
         }
-        return new RemoteRead(envelope, wm, now, slackMillis, 0);
+        return new RemoteRead(envelope, wm, now, slackMillis, 0, false);
     }
 
     private void deleteIfOversize(String key, LongConsumer oversize) {
@@ -251,19 +307,6 @@ public final class RemoteLayer {
         bounded(send(Request.cmd(Command.UNLINK).arg(key))).subscribe().with(ok -> {
         }, failure -> {
         });
-    }
-
-    /**
-     * Creates an entity's watermark where it has none ({@code SET NX}; R25), fire-and-forget: a value of an entity
-     * without a watermark is never trusted, so a watermark lost to eviction costs one recomputation instead of a stale
-     * read. {@code millis} is just below the stamp the caller's value will carry, so that value is trusted once stored
-     * and every older one is not. A failed create is harmless: the next read finds no watermark and tries again.
-     */
-    public void ensureWatermark(String watermarkKey, long millis, long ttlMillis) {
-        bounded(send(Request.cmd(Command.SET).arg(watermarkKey).arg(millis).arg("NX").arg("PX").arg(ttlMillis)))
-                .subscribe().with(ok -> {
-                }, failure -> {
-                });
     }
 
     public Uni<Void> write(String key, byte[] envelope, long ttlMillis) {
