@@ -413,6 +413,8 @@ final class ReadThrough {
             local.remove(key, hit);
             reason = MissReason.STALE;
         }
+        // a miss is always timed, as in sync(): a late fill and a joined computation count in gcache.get like there
+        long began = sampled ? t0 : System.nanoTime();
         CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
         CompletableFuture<LocalEntry> entry = local.claim(key, claim);
         boolean mine = entry == null;
@@ -421,6 +423,7 @@ final class ReadThrough {
             if (late != null && !isStale(uc, key, late)) {
                 local.release(key, claim);
                 claim.complete(late);
+                uc.meters().get(StatLayer.LOCAL, System.nanoTime() - began);
                 uc.served(StatLayer.LOCAL);
                 return Uni.createFrom().item(late.value());
             }
@@ -460,6 +463,7 @@ final class ReadThrough {
                 uc.stats().miss(StatLayer.LOCAL, MissReason.STALE);
                 return timedLoad(uc, ctx, key);
             }
+            uc.meters().get(StatLayer.LOCAL, System.nanoTime() - began);
             uc.served(StatLayer.LOCAL);
             return Uni.createFrom().item(e.value());
         });

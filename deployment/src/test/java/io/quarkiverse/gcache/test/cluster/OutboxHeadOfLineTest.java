@@ -91,7 +91,8 @@ class OutboxHeadOfLineTest {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> healthy.stream()
                     .allMatch(id -> Long.valueOf(1).equals(owners.get(id).call("EXISTS", watermark(id)))));
             long written = System.nanoTime();
-            assertThat(runtime.invalidator().outbox().size()).isEqualTo(1);
+            // the outbox forgets an entry when Redis' reply to its write arrives, just after the write is visible
+            await().atMost(Duration.ofSeconds(10)).until(() -> runtime.invalidator().outbox().size() == 1);
             assertThat(runtime.invalidator().outbox().isPending("{urn:item:" + blocked + "}")).isTrue();
             System.out.printf("GCACHE outbox head of line: %d waiting invalidations of entities on two masters written "
                     + "%d ms after those masters took writes again, while the oldest one, on the master that still "

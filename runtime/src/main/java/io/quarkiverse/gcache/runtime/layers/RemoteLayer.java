@@ -229,22 +229,30 @@ public final class RemoteLayer {
      * round trip only for an entity without a watermark (its first read, or after Redis lost the watermark). When the
      * script fails, the read stays unguarded with its own time: its value is not trusted, and what is computed after
      * it is not either until a later read creates the watermark.
+     * <p>
+     * A read that found a watermark at or after its own time goes on to the script too, which then only tells the
+     * exact server time: a read's time may be a lower bound ({@link ServerClock}), and a watermark just created by
+     * another reader's script would otherwise lie "in the future" of this read, so that the value computed after it
+     * would be neither trusted nor stored, and every caller waiting on this one's lease would compute it again.
      */
     private Uni<RemoteRead> guarded(Uni<RemoteRead> read, String watermarkKey) {
         if (watermarkKey == null) {
             return read;
         }
         return read.chain(r -> {
-            if (r.watermark() >= 0) {
-                return Uni.createFrom().item(r);
+            if (r.watermark() >= 0 && r.watermark() < r.serverNowMillis()) {
+                return Uni.createFrom().item(r); // ordered: the usual case, no extra round trip
             }
-            RemoteRead unguarded = new RemoteRead(r.envelope(), r.watermark(), r.serverNowMillis(), r.clockSlackMillis(),
-                    r.oversizeDeleted(), true);
+            boolean unguarded = r.watermark() < 0;
+            RemoteRead fallback = !unguarded ? r
+                    : new RemoteRead(r.envelope(), r.watermark(), r.serverNowMillis(), r.clockSlackMillis(),
+                            r.oversizeDeleted(), true);
             return send(Request.cmd(Command.EVAL).arg(GUARD_SCRIPT).arg(1).arg(watermarkKey)
                     .arg(watermarkTtlMillis.getAsLong()))
-                    .map(g -> new RemoteRead(r.envelope(), parseWatermark(g.get(1).toString()),
-                            parseWatermark(g.get(0).toString()), 0, r.oversizeDeleted(), true))
-                    .onFailure().recoverWithItem(unguarded);
+                    .map(g -> new RemoteRead(r.envelope(),
+                            Math.max(r.watermark(), parseWatermark(g.get(1).toString())),
+                            parseWatermark(g.get(0).toString()), 0, r.oversizeDeleted(), unguarded))
+                    .onFailure().recoverWithItem(fallback);
         });
     }
 
