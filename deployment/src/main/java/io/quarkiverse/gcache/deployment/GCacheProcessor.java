@@ -6,12 +6,12 @@ import java.util.logging.Level;
 
 import io.quarkiverse.gcache.runtime.DefaultGCache;
 import io.quarkiverse.gcache.runtime.GCacheEnabledInterceptor;
+import io.quarkiverse.gcache.runtime.GCacheInvalidateInterceptor;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.GCachedInterceptor;
 import io.quarkiverse.gcache.runtime.control.GCacheBuildConfig;
 import io.quarkiverse.gcache.runtime.http.GCacheEnabledRequestFilter;
 import io.quarkiverse.gcache.runtime.http.HttpMethodRequestFilter;
-import io.quarkiverse.gcache.runtime.invalidation.GCacheInvalidateInterceptor;
 import io.quarkiverse.gcache.runtime.layers.RedisNodeOptions;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;

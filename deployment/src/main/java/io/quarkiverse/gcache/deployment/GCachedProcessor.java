@@ -31,7 +31,7 @@ import io.quarkiverse.gcache.deployment.exception.UnsupportedMethodException;
 import io.quarkiverse.gcache.deployment.exception.ValueRoundTripException;
 import io.quarkiverse.gcache.runtime.CachedMethod;
 import io.quarkiverse.gcache.runtime.GCacheRecorder;
-import io.quarkiverse.gcache.runtime.MethodKind;
+import io.quarkiverse.gcache.runtime.invoke.MethodKind;
 import io.quarkiverse.gcache.runtime.keys.IdSource;
 import io.quarkiverse.gcache.runtime.keys.KeyArg;
 import io.quarkiverse.gcache.runtime.keys.Urns;

@@ -2,7 +2,7 @@ package io.quarkiverse.gcache.deployment;
 
 import java.util.Optional;
 
-import io.quarkiverse.gcache.runtime.metrics.MicrometerBinding;
+import io.quarkiverse.gcache.runtime.micrometer.MicrometerBinding;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;

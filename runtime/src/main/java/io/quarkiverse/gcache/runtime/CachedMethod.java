@@ -2,6 +2,7 @@ package io.quarkiverse.gcache.runtime;
 
 import java.util.List;
 
+import io.quarkiverse.gcache.runtime.invoke.MethodKind;
 import io.quarkiverse.gcache.runtime.keys.IdSource;
 import io.quarkiverse.gcache.runtime.keys.KeyArg;
 import io.quarkus.runtime.annotations.RecordableConstructor;

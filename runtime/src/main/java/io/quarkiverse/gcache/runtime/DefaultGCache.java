@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.gcache.GCache;
 import io.quarkiverse.gcache.GCacheControl;
 import io.quarkiverse.gcache.GCacheKey;
+import io.quarkiverse.gcache.runtime.invoke.Blocking;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;

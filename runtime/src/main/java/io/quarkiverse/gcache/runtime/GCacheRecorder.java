@@ -36,7 +36,8 @@ public class GCacheRecorder {
             org.jboss.logging.Logger.getLogger("io.quarkiverse.gcache").warn(
                     io.quarkiverse.gcache.runtime.http.ManagementHandler.MANAGEMENT_AUTH_OFF);
         }
-        return new io.quarkiverse.gcache.runtime.http.ManagementHandler(managementInterfaceWithoutAuth);
+        return new io.quarkiverse.gcache.runtime.http.ManagementHandler(managementInterfaceWithoutAuth,
+                () -> io.quarkus.arc.Arc.container().instance(GCacheRuntime.class).get().control());
     }
 
     /** The build-time list of {@code @GCacheInvalidate} methods, as a bean. */

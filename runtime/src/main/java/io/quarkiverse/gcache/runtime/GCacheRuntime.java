@@ -31,6 +31,7 @@ import io.quarkiverse.gcache.runtime.invalidation.InvalidateMethod;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationSubscriber;
 import io.quarkiverse.gcache.runtime.invalidation.Invalidator;
+import io.quarkiverse.gcache.runtime.invoke.Blocking;
 import io.quarkiverse.gcache.runtime.keys.IdExtractor;
 import io.quarkiverse.gcache.runtime.layers.CacheTimer;
 import io.quarkiverse.gcache.runtime.layers.RedisNodeOptions;

@@ -18,6 +18,7 @@ import io.quarkiverse.gcache.runtime.control.LayerPolicy;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationGap;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationOutbox;
+import io.quarkiverse.gcache.runtime.invoke.MethodKind;
 import io.quarkiverse.gcache.runtime.keys.KeyTooLongException;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.CacheTimer;

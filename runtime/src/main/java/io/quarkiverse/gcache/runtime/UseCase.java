@@ -7,8 +7,11 @@ import jakarta.interceptor.InvocationContext;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheSerializer;
+import io.quarkiverse.gcache.runtime.control.ControlledUseCase;
 import io.quarkiverse.gcache.runtime.control.LayerPolicy;
+import io.quarkiverse.gcache.runtime.invalidation.InvalidatedUseCase;
 import io.quarkiverse.gcache.runtime.invalidation.InvalidationLog;
+import io.quarkiverse.gcache.runtime.invoke.MethodKind;
 import io.quarkiverse.gcache.runtime.keys.KeyBuilder;
 import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
@@ -17,12 +20,13 @@ import io.quarkiverse.gcache.runtime.metrics.FailureLog;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseMeters;
 import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
+import io.quarkiverse.gcache.runtime.shadow.ShadowedUseCase;
 import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow;
 import io.quarkiverse.gcache.runtime.tracing.Tracing;
 import io.smallrye.mutiny.Uni;
 
 /** Everything the read-through path needs about one {@code @GCached} method, assembled once at startup. */
-public final class UseCase {
+public final class UseCase implements ControlledUseCase, InvalidatedUseCase, ShadowedUseCase {
 
     private final String name;
     private final String keyType;

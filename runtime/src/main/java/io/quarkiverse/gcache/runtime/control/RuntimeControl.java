@@ -13,8 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.GCacheControl;
-import io.quarkiverse.gcache.runtime.Blocking;
-import io.quarkiverse.gcache.runtime.UseCase;
+import io.quarkiverse.gcache.runtime.invoke.Blocking;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
@@ -54,7 +53,7 @@ public final class RuntimeControl implements GCacheControl {
     /** How often the hash is read to find overrides Redis lost without a gap in the subscription (FLUSHALL, R27). */
     static final long CHECK_MILLIS = 5_000;
 
-    private final Map<String, UseCase> useCases;
+    private final Map<String, ? extends ControlledUseCase> useCases;
     private final RemoteLayer remote;
     private final String hash;
     private final String channel;
@@ -78,7 +77,7 @@ public final class RuntimeControl implements GCacheControl {
     private record Pending(String value, long generation, String base, boolean restore) {
     }
 
-    public RuntimeControl(Map<String, UseCase> useCases, RemoteLayer remote, String prefix) {
+    public RuntimeControl(Map<String, ? extends ControlledUseCase> useCases, RemoteLayer remote, String prefix) {
         this.useCases = useCases;
         this.remote = remote;
         this.hash = "gcache:overrides:" + prefix;
@@ -92,7 +91,7 @@ public final class RuntimeControl implements GCacheControl {
     @Override
     public List<UseCaseInfo> useCases() {
         List<UseCaseInfo> all = new ArrayList<>();
-        useCases.values().stream().sorted(Comparator.comparing(UseCase::name)).forEach(uc -> all.add(info(uc)));
+        useCases.values().stream().sorted(Comparator.comparing(ControlledUseCase::name)).forEach(uc -> all.add(info(uc)));
         return all;
     }
 
@@ -103,7 +102,7 @@ public final class RuntimeControl implements GCacheControl {
 
     @Override
     public void override(String useCase, CacheLayer layer, Duration ttl, Integer ramp) {
-        UseCase uc = known(useCase);
+        ControlledUseCase uc = known(useCase);
         if (layer == null) {
             throw new IllegalArgumentException("layer is required (LOCAL or REMOTE)");
         }
@@ -127,7 +126,7 @@ public final class RuntimeControl implements GCacheControl {
 
     @Override
     public void clearOverride(String useCase, CacheLayer layer) {
-        UseCase uc = known(useCase);
+        ControlledUseCase uc = known(useCase);
         if (layer == null) {
             throw new IllegalArgumentException("layer is required (LOCAL or REMOTE)");
         }
@@ -137,7 +136,7 @@ public final class RuntimeControl implements GCacheControl {
 
     @Override
     public void overrideShadowRamp(String useCase, Integer ramp) {
-        UseCase uc = known(useCase);
+        ControlledUseCase uc = known(useCase);
         String problem = ramp == null ? null : LayerPolicy.checkRamp(ramp);
         if (problem != null) {
             uc.badOverride(StatLayer.GLOBAL, "override of " + useCase + "#" + SHADOW + " refused: shadow " + problem
@@ -152,7 +151,7 @@ public final class RuntimeControl implements GCacheControl {
      * logged for the use case when it is known ({@code target}: {@code LOCAL}, {@code REMOTE} or {@code SHADOW}).
      */
     public void refused(String useCase, String target, String problem) {
-        UseCase uc = useCase == null ? null : useCases.get(useCase);
+        ControlledUseCase uc = useCase == null ? null : useCases.get(useCase);
         if (uc == null) {
             return;
         }
@@ -247,7 +246,7 @@ public final class RuntimeControl implements GCacheControl {
      */
     private boolean apply(Map<String, String> stored) {
         boolean lost = false;
-        for (UseCase uc : useCases.values()) {
+        for (ControlledUseCase uc : useCases.values()) {
             for (CacheLayer layer : CacheLayer.values()) {
                 String field = uc.name() + "#" + layer;
                 if (isPending(field)) {
@@ -308,7 +307,7 @@ public final class RuntimeControl implements GCacheControl {
     }
 
     /** R29: counted and logged once per bad value a field takes (reloads find it again and again). */
-    private static void bad(UseCase uc, StatLayer layer, String field, String value, String before,
+    private static void bad(ControlledUseCase uc, StatLayer layer, String field, String value, String before,
             IllegalArgumentException e) {
         if (!value.equals(before)) {
             uc.badOverride(layer, "overrides hash field " + field + " = '" + value + "' ignored (" + e.getMessage()
@@ -472,8 +471,8 @@ public final class RuntimeControl implements GCacheControl {
         return all.invoke(() -> generation.incrementAndGet());
     }
 
-    private UseCase known(String name) {
-        UseCase uc = name == null ? null : useCases.get(name);
+    private ControlledUseCase known(String name) {
+        ControlledUseCase uc = name == null ? null : useCases.get(name);
         if (uc == null) {
             throw new IllegalArgumentException("Unknown use case '" + name + "'; known: "
                     + useCases.keySet().stream().sorted().toList());
@@ -481,7 +480,7 @@ public final class RuntimeControl implements GCacheControl {
         return uc;
     }
 
-    private static UseCaseInfo info(UseCase uc) {
+    private static UseCaseInfo info(ControlledUseCase uc) {
         UseCaseStats s = uc.stats();
         Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
         if (uc.requestEnabled()) {

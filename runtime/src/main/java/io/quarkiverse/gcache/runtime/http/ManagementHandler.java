@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkiverse.gcache.CacheLayer;
-import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
 import io.quarkiverse.gcache.runtime.control.RuntimeControl;
 import io.quarkiverse.gcache.runtime.control.UseCaseViews;
@@ -45,17 +44,23 @@ public class ManagementHandler implements Handler<RoutingContext> {
             + " mechanisms)";
 
     private final boolean managementInterfaceWithoutAuth;
+    private final java.util.function.Supplier<RuntimeControl> control;
     private volatile Beans beans;
 
-    public ManagementHandler(boolean managementInterfaceWithoutAuth) {
+    /**
+     * @param control the runtime control, asked on the first request (it lives in GCache's runtime bean, which the
+     *        recorder knows and this package does not: it sits above the control it serves)
+     */
+    public ManagementHandler(boolean managementInterfaceWithoutAuth, java.util.function.Supplier<RuntimeControl> control) {
         this.managementInterfaceWithoutAuth = managementInterfaceWithoutAuth;
+        this.control = control;
     }
 
     private Beans beans() {
         Beans b = beans;
         if (b == null) {
             var arc = Arc.container();
-            beans = b = new Beans(arc.instance(GCacheConfig.class).get(), arc.instance(GCacheRuntime.class).get().control(),
+            beans = b = new Beans(arc.instance(GCacheConfig.class).get(), control.get(),
                     arc.instance(ObjectMapper.class).get());
         }
         return b;

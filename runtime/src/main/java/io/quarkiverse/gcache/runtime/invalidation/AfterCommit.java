@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 
 import jakarta.interceptor.InvocationContext;
 
-import io.quarkiverse.gcache.runtime.Blocking;
+import io.quarkiverse.gcache.runtime.invoke.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /**

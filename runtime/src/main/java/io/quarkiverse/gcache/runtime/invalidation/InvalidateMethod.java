@@ -1,6 +1,6 @@
 package io.quarkiverse.gcache.runtime.invalidation;
 
-import io.quarkiverse.gcache.runtime.MethodKind;
+import io.quarkiverse.gcache.runtime.invoke.MethodKind;
 import io.quarkiverse.gcache.runtime.keys.IdSource;
 import io.quarkus.runtime.annotations.RecordableConstructor;
 

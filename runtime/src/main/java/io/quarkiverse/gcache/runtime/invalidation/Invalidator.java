@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.CacheLayer;
-import io.quarkiverse.gcache.runtime.UseCase;
 import io.quarkiverse.gcache.runtime.keys.Urns;
 import io.quarkiverse.gcache.runtime.layers.RemoteBreaker;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
@@ -38,9 +37,9 @@ public final class Invalidator {
     private static final Logger LOG = Logger.getLogger("io.quarkiverse.gcache");
 
     private final String prefix;
-    private final Map<String, List<UseCase>> byKeyType;
+    private final Map<String, List<InvalidatedUseCase>> byKeyType;
     private final Map<String, String> keyTypesByEscaped;
-    private final Collection<UseCase> useCases;
+    private final Collection<? extends InvalidatedUseCase> useCases;
     private final RemoteLayer remote;
     private final InvalidationLog log;
     private final InvalidationOutbox outbox = new InvalidationOutbox(InvalidationOutbox.DEFAULT_CAPACITY, System::nanoTime);
@@ -53,12 +52,13 @@ public final class Invalidator {
     private final String channel;
     private final long minWatermarkTtlMillis;
 
-    public Invalidator(String prefix, Collection<UseCase> useCases, RemoteLayer remote, InvalidationLog log,
+    public Invalidator(String prefix, Collection<? extends InvalidatedUseCase> useCases, RemoteLayer remote,
+            InvalidationLog log,
             Duration minWatermarkTtl) {
         this.minWatermarkTtlMillis = minWatermarkTtl.toMillis();
         this.prefix = prefix;
         this.useCases = useCases;
-        this.byKeyType = useCases.stream().collect(Collectors.groupingBy(UseCase::keyType));
+        this.byKeyType = useCases.stream().collect(Collectors.groupingBy(InvalidatedUseCase::keyType));
         this.keyTypesByEscaped = byKeyType.keySet().stream().collect(Collectors.toMap(Urns::escape, k -> k));
         this.remote = remote;
         this.log = log;
@@ -265,7 +265,7 @@ public final class Invalidator {
 
     private void dropTrackedLocal() {
         log.invalidateAll();
-        for (UseCase uc : useCases) {
+        for (InvalidatedUseCase uc : useCases) {
             if (uc.keys().tracked()) {
                 uc.localLayer().clear();
             }
@@ -285,7 +285,7 @@ public final class Invalidator {
         }
         String id = entity.substring(head.length(), entity.length() - 1);
         log.record(keyType, id, TimeUnit.MILLISECONDS.toNanos(bufferMillis));
-        for (UseCase uc : byKeyType.getOrDefault(keyType, List.of())) {
+        for (InvalidatedUseCase uc : byKeyType.getOrDefault(keyType, List.of())) {
             uc.localLayer().invalidateEntity(id);
         }
     }
@@ -296,7 +296,7 @@ public final class Invalidator {
      */
     public long watermarkTtlMillis() {
         long max = 0;
-        for (UseCase uc : useCases) {
+        for (InvalidatedUseCase uc : useCases) {
             if (uc.keys().tracked()) {
                 for (Duration ttl : new Duration[] { uc.policy(CacheLayer.REMOTE).staticTtl(),
                         uc.policy(CacheLayer.REMOTE).overrideTtl() }) {

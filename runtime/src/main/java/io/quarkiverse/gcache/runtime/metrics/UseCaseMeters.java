@@ -41,8 +41,10 @@ public interface UseCaseMeters {
     default void fallbackError(Throwable t) {
     }
 
-    /** {@code gcache.shadow.age{layer,result}}: the age of a cached value a shadow run compared (R22). */
-    default void shadowAge(StatLayer layer, io.quarkiverse.gcache.runtime.shadow.UseCaseShadow.Result result,
-            long ageNanos) {
+    /**
+     * {@code gcache.shadow.age{layer,result}}: the age of a cached value a shadow run compared (R22), {@code result}
+     * {@code match} when the fresh value was the same, else {@code mismatch}.
+     */
+    default void shadowAge(StatLayer layer, boolean matched, long ageNanos) {
     }
 }

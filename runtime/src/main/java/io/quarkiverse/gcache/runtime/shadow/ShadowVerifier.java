@@ -14,8 +14,7 @@ import jakarta.interceptor.InvocationContext;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.GCache;
-import io.quarkiverse.gcache.runtime.MethodKind;
-import io.quarkiverse.gcache.runtime.UseCase;
+import io.quarkiverse.gcache.runtime.invoke.MethodKind;
 import io.quarkiverse.gcache.runtime.layers.LocalEntry;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.metrics.FailureLog;
@@ -87,7 +86,7 @@ public final class ShadowVerifier {
      * @param entry the LOCAL entry that served the hit, removed on a mismatch only if LOCAL still holds it; {@code null}
      *        for REMOTE hits
      */
-    public void verify(UseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached,
+    public void verify(ShadowedUseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached,
             long bornNanos, LocalEntry entry) {
         UseCaseShadow shadow = uc.shadow();
         if (!shadow.start(key)) {
@@ -147,7 +146,7 @@ public final class ShadowVerifier {
     private static final int OVERDUE_ENDED = 3;
 
     private final class Run {
-        final UseCase uc;
+        final ShadowedUseCase uc;
         final InvocationContext ctx;
         final String key;
         final StatLayer layer;
@@ -165,7 +164,7 @@ public final class ShadowVerifier {
         /** A {@code Uni} or {@code CompletionStage} run's subscription, cancelled when it is overdue. */
         volatile Detached.Handle detached;
 
-        Run(UseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached, long bornNanos,
+        Run(ShadowedUseCase uc, InvocationContext ctx, String key, StatLayer layer, Object cached, long bornNanos,
                 LocalEntry entry) {
             this.uc = uc;
             this.ctx = ctx;
@@ -211,7 +210,7 @@ public final class ShadowVerifier {
                         uc.serializer().serialize(fresh, uc.valueType()));
                 UseCaseShadow.Result result = same ? UseCaseShadow.Result.MATCH : UseCaseShadow.Result.MISMATCH;
                 uc.shadow().record(layer, result, age);
-                uc.meters().shadowAge(layer, result, age);
+                uc.meters().shadowAge(layer, same, age);
                 if (same) {
                     end();
                 } else {

@@ -1,4 +1,4 @@
-package io.quarkiverse.gcache.runtime;
+package io.quarkiverse.gcache.runtime.invoke;
 
 /** How an intercepted method returns its result; decided at build time from the declared return type. */
 public enum MethodKind {

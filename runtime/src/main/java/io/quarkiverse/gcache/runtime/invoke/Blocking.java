@@ -1,4 +1,4 @@
-package io.quarkiverse.gcache.runtime;
+package io.quarkiverse.gcache.runtime.invoke;
 
 import java.time.Duration;
 import java.util.function.Consumer;

@@ -1,4 +1,4 @@
-package io.quarkiverse.gcache.runtime.metrics;
+package io.quarkiverse.gcache.runtime.micrometer;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +21,13 @@ import io.quarkiverse.gcache.CacheLayer;
 import io.quarkiverse.gcache.runtime.GCacheRuntime;
 import io.quarkiverse.gcache.runtime.UseCase;
 import io.quarkiverse.gcache.runtime.control.GCacheConfig;
+import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
+import io.quarkiverse.gcache.runtime.metrics.ErrorKind;
+import io.quarkiverse.gcache.runtime.metrics.InvalidationStats;
+import io.quarkiverse.gcache.runtime.metrics.MissReason;
+import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.metrics.UseCaseMeters;
+import io.quarkiverse.gcache.runtime.metrics.UseCaseStats;
 import io.quarkiverse.gcache.runtime.shadow.UseCaseShadow;
 import io.quarkus.runtime.StartupEvent;
 
@@ -159,10 +166,9 @@ public class MicrometerBinding {
         }
 
         @Override
-        public void shadowAge(StatLayer layer, UseCaseShadow.Result result, long ageNanos) {
-            if (result != UseCaseShadow.Result.ERROR) {
-                shadowAge[layer == StatLayer.LOCAL ? 0 : 1][result.ordinal()].record(ageNanos / 1e9);
-            }
+        public void shadowAge(StatLayer layer, boolean matched, long ageNanos) {
+            UseCaseShadow.Result result = matched ? UseCaseShadow.Result.MATCH : UseCaseShadow.Result.MISMATCH;
+            shadowAge[layer == StatLayer.LOCAL ? 0 : 1][result.ordinal()].record(ageNanos / 1e9);
         }
 
         @Override

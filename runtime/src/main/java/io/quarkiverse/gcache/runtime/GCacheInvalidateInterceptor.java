@@ -1,4 +1,4 @@
-package io.quarkiverse.gcache.runtime.invalidation;
+package io.quarkiverse.gcache.runtime;
 
 import java.util.concurrent.CompletionStage;
 
@@ -10,8 +10,8 @@ import jakarta.interceptor.InvocationContext;
 
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.gcache.runtime.Blocking;
-import io.quarkiverse.gcache.runtime.GCacheRuntime;
+import io.quarkiverse.gcache.runtime.invalidation.GCacheInvalidateBinding;
+import io.quarkiverse.gcache.runtime.invoke.Blocking;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.smallrye.mutiny.Uni;
 
