@@ -64,10 +64,6 @@ final class ReadThrough {
     private static final Logger LOG = Logger.getLogger(ReadThrough.class);
     /** A REMOTE read that does not serve a value. Distinct from a cached {@code null}. */
     private static final Object MISS = new Object();
-    /** Suffix of a lease key: the value's key plus this, in the value's hash slot. */
-    private static final String LEASE = "#lease";
-    /** How often a caller waiting for another instance's computation looks for its value. */
-    private static final long LEASE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A creation time this far past the server's clock is a forgery or corruption (R14a). */
     private static final long FUTURE_TOLERANCE_MILLIS = 1000;
 
@@ -81,9 +77,8 @@ final class ReadThrough {
     private final ShadowVerifier shadows;
     /** Whether a REMOTE miss takes a lease so that one instance computes it (R21); {@code remote.leases}. */
     private final boolean leasing;
-    /** This instance's lease value: who holds a lease, for someone reading Redis. */
-    private final String leaseToken = "gcache-" + java.util.UUID.randomUUID() + ":";
-    private final java.util.concurrent.atomic.AtomicLong leases = new java.util.concurrent.atomic.AtomicLong();
+    /** The lease protocol (R21, R35); {@code null} without Redis. */
+    private final Leases leaseProtocol;
     private volatile boolean eventLoopWarned;
     /** The TTL of a watermark: as long as any value it can guard (R7, R25). */
     /** Fires the timed waits of reactive callers (R28). */
@@ -95,6 +90,8 @@ final class ReadThrough {
             Duration waitTimeout, double earlyRefreshBeta, ShadowVerifier shadows, boolean leases, CacheTimer timer) {
         this.timer = timer;
         this.remoteBackstop = remote == null ? Duration.ZERO : remote.timeout().multipliedBy(2).plusSeconds(1);
+        this.leaseProtocol = remote == null ? null
+                : new Leases(remote, timer, waitTimeout.toNanos(), remoteBackstop);
         this.shadows = shadows;
         this.leasing = leases && remote != null;
         this.earlyRefreshBeta = earlyRefreshBeta;
@@ -268,16 +265,16 @@ final class ReadThrough {
                 Object hit = decode(uc, fullKey, read, remoteTtl);
                 if (hit == MISS && leasing) {
                     // R21: one instance computes a missed key; the others wait briefly for its value
-                    Object outcome = syncLease(uc, fullKey, read);
-                    if (outcome instanceof RemoteLayer.Lease held) {
-                        lease = held;
-                    } else if (outcome instanceof RemoteRead arrived) {
-                        read = arrived; // the value another caller stored: its read stamps, dates and is shadowed
-                        hit = decode(uc, fullKey, arrived, remoteTtl);
+                    Leases.Outcome outcome = leaseProtocol.await(uc, fullKey, read);
+                    if (outcome instanceof Leases.Outcome.Held held) {
+                        lease = held.lease();
+                    } else if (outcome instanceof Leases.Outcome.Arrived arrived) {
+                        read = arrived.read(); // the value another caller stored: its read stamps, dates, is shadowed
+                        hit = decode(uc, fullKey, read, remoteTtl);
                     }
                 } else if (hit != MISS && uc.remoteEarlyRefresh() && remoteRefreshDue(uc, read, remoteTtl)) {
                     // R21: this caller recomputes the entry before it expires; the lease makes it one in the fleet
-                    lease = tryLease(uc, fullKey);
+                    lease = leaseProtocol.tryTake(uc, fullKey);
                     if (lease != null && refreshedMeanwhile(uc, fullKey, read)) {
                         remote.release(lease); // another caller's refresh landed after this caller's read
                         lease = null;
@@ -554,8 +551,9 @@ final class ReadThrough {
                                 .invoke(value -> store(uc, fullKey, value, read, remoteTtl, null));
                     }
                     // R21: one instance computes a missed key; the others wait briefly for its value
-                    return onCallerContext(reactiveLease(uc, fullKey, read)).chain(outcome -> {
-                        if (outcome instanceof RemoteLayer.Lease lease) {
+                    return onCallerContext(leaseProtocol.reactive(uc, fullKey, read)).chain(outcome -> {
+                        if (outcome instanceof Leases.Outcome.Held held) {
+                            RemoteLayer.Lease lease = held.lease();
                             return proceed(uc, ctx, timing).onItemOrFailure().invoke((value, methodFailure) -> {
                                 if (methodFailure == null) {
                                     store(uc, fullKey, value, read, remoteTtl, lease);
@@ -564,7 +562,7 @@ final class ReadThrough {
                                 }
                             }).onCancellation().invoke(() -> remote.release(lease));
                         }
-                        RemoteRead arrived = outcome instanceof RemoteRead r ? r : read;
+                        RemoteRead arrived = outcome instanceof Leases.Outcome.Arrived a ? a.read() : read;
                         if (arrived != read) {
                             Object value = decode(uc, fullKey, arrived, remoteTtl);
                             if (value != MISS) {
@@ -702,9 +700,8 @@ final class ReadThrough {
         if (delta <= 0) {
             return null;
         }
-        double u = 1.0 - ThreadLocalRandom.current().nextDouble();
         long left = local.expiresInNanos(key);
-        if (left < 0 || left > -delta * earlyRefreshBeta * Math.log(u)) {
+        if (left < 0 || left > xfetchLeadNanos(delta)) {
             return null;
         }
         CompletableFuture<LocalEntry> claim = new CompletableFuture<>();
@@ -817,7 +814,7 @@ final class ReadThrough {
 
     /** When a REMOTE value was computed, on {@link System#nanoTime()}'s scale: its age by the server's clock. */
     private static long remoteBirth(RemoteRead read) {
-        long createdAt = createdAt(read);
+        long createdAt = Leases.createdAt(read);
         long ageMillis = createdAt < 0 ? 0 : Math.max(0, read.serverNowMillis() - createdAt);
         return System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ageMillis);
     }
@@ -883,123 +880,6 @@ final class ReadThrough {
                 ttlMillis));
     }
 
-    // ---- leases (R21) ----------------------------------------------------------------------------------------
-
-    /**
-     * After a REMOTE miss: takes the key's lease (returns the {@link RemoteLayer.Lease}: compute it), or waits for the
-     * caller holding it to store the value (returns the {@link RemoteRead} that found it), or gives up ({@link #MISS}:
-     * compute it anyway, without the lease) when no value came, or Redis failed. Asking for the lease and waiting
-     * share one {@link #leaseWaitNanos} (R35). Blocking: only for sync methods off the event loop.
-     */
-    private Object syncLease(UseCase uc, String fullKey, RemoteRead missed) {
-        long deadline = System.nanoTime() + leaseWaitNanos(uc);
-        RemoteLayer.Lease lease = newLease(uc, fullKey);
-        try {
-            if (awaitRemote(remote.tryLease(lease, leaseTtlMillis(uc)))) {
-                return lease;
-            }
-        } catch (Throwable t) {
-            uc.remoteFailed(t);
-            return MISS;
-        }
-        long old = createdAt(missed);
-        while (true) {
-            java.util.concurrent.locks.LockSupport.parkNanos(LEASE_POLL_NANOS);
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || Thread.currentThread().isInterrupted()) {
-                break;
-            }
-            RemoteLayer.Polled polled;
-            try {
-                // bounded by what is left of the wait, not a full remote.timeout: the wait as a whole is one timeout
-                polled = remote.poll(fullKey, watermarkKey(uc, fullKey), lease.key()).await()
-                        .atMost(Duration.ofNanos(left));
-            } catch (io.smallrye.mutiny.TimeoutException e) {
-                break;
-            } catch (Throwable t) {
-                uc.remoteFailed(t);
-                return MISS;
-            }
-            if (arrived(polled.read(), old)) {
-                return polled.read();
-            }
-            if (!polled.leaseHeld()) {
-                return MISS; // the computation ended without a value (its method threw, or it was not stored)
-            }
-        }
-        uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
-        return MISS;
-    }
-
-    /** {@link #syncLease} without blocking: polls on Mutiny's timer; the caller hops back to its context. */
-    private Uni<Object> reactiveLease(UseCase uc, String fullKey, RemoteRead missed) {
-        long deadline = System.nanoTime() + leaseWaitNanos(uc);
-        RemoteLayer.Lease lease = newLease(uc, fullKey);
-        return remote.tryLease(lease, leaseTtlMillis(uc)).onItemOrFailure()
-                .transformToUni((held, failure) -> {
-                    if (failure != null) {
-                        uc.remoteFailed(failure);
-                        return Uni.createFrom().item(MISS);
-                    }
-                    if (held) {
-                        return Uni.createFrom().item(lease);
-                    }
-                    return poll(uc, fullKey, lease.key(), createdAt(missed), deadline);
-                });
-    }
-
-    private Uni<Object> poll(UseCase uc, String fullKey, String leaseKey, long old, long deadline) {
-        // R28: both timers on GCache's own scheduler, not on the worker pool the callers may be holding
-        return Uni.createFrom().voidItem().onItem().delayIt().onExecutor(timer.scheduler())
-                .by(Duration.ofNanos(LEASE_POLL_NANOS))
-                .chain(() -> remote.poll(fullKey, watermarkKey(uc, fullKey), leaseKey).ifNoItem()
-                        .after(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).on(timer.scheduler()).fail())
-                .onItemOrFailure()
-                .transformToUni((polled, failure) -> {
-                    if (failure instanceof io.smallrye.mutiny.TimeoutException) {
-                        uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
-                        return Uni.createFrom().item(MISS);
-                    }
-                    if (failure != null) {
-                        uc.remoteFailed(failure);
-                        return Uni.createFrom().item(MISS);
-                    }
-                    if (arrived(polled.read(), old)) {
-                        return Uni.createFrom().item(polled.read());
-                    }
-                    if (!polled.leaseHeld()) {
-                        return Uni.createFrom().item(MISS); // the computation ended without a value
-                    }
-                    if (System.nanoTime() - deadline >= 0) {
-                        uc.disabled(StatLayer.REMOTE, DisabledReason.WAIT_TIMEOUT);
-                        return Uni.createFrom().item(MISS);
-                    }
-                    return poll(uc, fullKey, leaseKey, old, deadline);
-                });
-    }
-
-    /**
-     * A lease on {@code fullKey} with a token of its own: only this acquisition can end it. Its key is in the value's
-     * hash slot: a tracked key's hash tag is the entity; an untracked key has none, so the whole key becomes the tag.
-     */
-    private RemoteLayer.Lease newLease(UseCase uc, String fullKey) {
-        String key = uc.keys().tracked() ? fullKey + LEASE : "{" + fullKey + "}" + LEASE;
-        return new RemoteLayer.Lease(key, leaseToken + leases.incrementAndGet());
-    }
-
-    /** Whether a read finds a value other than the one that missed (absent, or stale: the same bytes again). */
-    private static boolean arrived(RemoteRead read, long oldCreatedAt) {
-        return read.oversizeDeleted() > 0 || (read.envelope() != null && createdAt(read) != oldCreatedAt);
-    }
-
-    private static long createdAt(RemoteRead read) {
-        try {
-            return read.envelope() == null ? -1 : Envelope.createdAt(read.envelope());
-        } catch (RuntimeException e) {
-            return -2; // unreadable: any other value counts as new
-        }
-    }
-
     /**
      * XFetch for a REMOTE hit (R21): {@code now - δ·β·ln(u) >= expiry}, on Redis' clock: the value was written at its
      * creation time with the use case's REMOTE TTL (the TTL of this call: an override since then shifts the guess).
@@ -1009,10 +889,18 @@ final class ReadThrough {
         if (delta <= 0) {
             return false;
         }
-        long expiryMillis = createdAt(read) + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos);
+        long expiryMillis = Leases.createdAt(read) + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos);
+        return read.serverNowMillis() + xfetchLeadNanos(delta) / 1e6 >= expiryMillis;
+    }
+
+    /**
+     * XFetch's lead, drawn anew per call (R21): {@code -δ·β·ln(u)}, {@code u} uniform in (0, 1], δ the method's usual
+     * time ({@code deltaNanos}). A call recomputes the entry when its time left is at most this; the one formula for
+     * LOCAL and REMOTE.
+     */
+    private double xfetchLeadNanos(long deltaNanos) {
         double u = 1.0 - ThreadLocalRandom.current().nextDouble();
-        double aheadMillis = -(delta / 1e6) * earlyRefreshBeta * Math.log(u);
-        return read.serverNowMillis() + aheadMillis >= expiryMillis;
+        return -deltaNanos * earlyRefreshBeta * Math.log(u);
     }
 
     /**
@@ -1021,21 +909,10 @@ final class ReadThrough {
      */
     private boolean refreshedMeanwhile(UseCase uc, String fullKey, RemoteRead read) {
         try {
-            return arrived(awaitRemote(remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey))),
-                    createdAt(read));
+            return Leases.arrived(awaitRemote(remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey))),
+                    Leases.createdAt(read));
         } catch (Throwable t) {
             return false; // refresh: the value is about to expire anyway
-        }
-    }
-
-    /** Takes the key's lease; {@code null} when another caller holds it or Redis failed (then nobody waits). */
-    private RemoteLayer.Lease tryLease(UseCase uc, String fullKey) {
-        RemoteLayer.Lease lease = newLease(uc, fullKey);
-        try {
-            return awaitRemote(remote.tryLease(lease, leaseTtlMillis(uc))) ? lease : null;
-        } catch (Throwable t) {
-            uc.remoteFailed(t);
-            return null;
         }
     }
 
@@ -1045,18 +922,16 @@ final class ReadThrough {
      * (the caller got the cached value); the method's run is timed and its failures counted as always.
      */
     private void refreshRemote(UseCase uc, InvocationContext ctx, String fullKey, RemoteRead read, long remoteTtl) {
-        RemoteLayer.Lease lease = newLease(uc, fullKey);
-        Detached.start(Infrastructure.getDefaultWorkerPool(), () -> remote.tryLease(lease, leaseTtlMillis(uc))
-                .onFailure().invoke(uc::remoteFailed).onFailure().recoverWithItem(false)
-                .chain(held -> !held ? Uni.createFrom().item(false)
+        Detached.start(Infrastructure.getDefaultWorkerPool(), () -> leaseProtocol.take(uc, fullKey)
+                .chain(lease -> lease == null ? Uni.createFrom().<RemoteLayer.Lease> nullItem()
                         : remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey)).map(now -> {
-                            if (arrived(now, createdAt(read))) {
+                            if (Leases.arrived(now, Leases.createdAt(read))) {
                                 remote.release(lease); // another caller's refresh landed after this caller's read
-                                return false;
+                                return null;
                             }
-                            return true;
-                        }).onFailure().recoverWithItem(true))
-                .chain(refresh -> !refresh ? Uni.createFrom().nullItem()
+                            return lease;
+                        }).onFailure().recoverWithItem(lease))
+                .chain(lease -> lease == null ? Uni.createFrom().nullItem()
                         : proceed(uc, ctx, new LoadTiming(StatLayer.REMOTE)).onItemOrFailure().invoke((value, failure) -> {
                             if (failure == null) {
                                 store(uc, fullKey, value, read, remoteTtl, lease);
@@ -1078,22 +953,7 @@ final class ReadThrough {
         return operation.await().atMost(remoteBackstop);
     }
 
-    /**
-     * How long a caller that lost the lease waits for the holder's value (R35): as long as the computation is expected
-     * to take, the lease's own TTL (twice the method's usual time, at least a second), never longer than
-     * {@code local.wait-timeout}. Not {@code remote.timeout}: that bounds one Redis round trip, and the computations
-     * leases exist for are the slow ones.
-     */
-    private long leaseWaitNanos(UseCase uc) {
-        return Math.min(waitTimeoutNanos, TimeUnit.MILLISECONDS.toNanos(leaseTtlMillis(uc)));
-    }
-
-    /** Long enough for the method (twice its usual time), and at least a second; it also ends on release. */
-    private static long leaseTtlMillis(UseCase uc) {
-        return Math.max(1000, 2 * TimeUnit.NANOSECONDS.toMillis(uc.methodNanos()));
-    }
-
-    private static String watermarkKey(UseCase uc, String key) {
+    static String watermarkKey(UseCase uc, String key) {
         if (!uc.keys().tracked()) {
             return null;
         }
