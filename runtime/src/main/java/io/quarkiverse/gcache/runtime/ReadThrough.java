@@ -28,6 +28,7 @@ import io.quarkiverse.gcache.runtime.layers.LocalLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteBreaker;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteRead;
+import io.quarkiverse.gcache.runtime.layers.RemoteTrust;
 import io.quarkiverse.gcache.runtime.layers.RequestLayer;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
@@ -64,8 +65,6 @@ final class ReadThrough {
     private static final Logger LOG = Logger.getLogger(ReadThrough.class);
     /** A REMOTE read that does not serve a value. Distinct from a cached {@code null}. */
     private static final Object MISS = new Object();
-    /** A creation time this far past the server's clock is a forgery or corruption (R14a). */
-    private static final long FUTURE_TOLERANCE_MILLIS = 1000;
 
     private final RemoteLayer remote;
     private final InvalidationLog invalidations;
@@ -750,61 +749,36 @@ final class ReadThrough {
 
     /**
      * The value of a trustworthy entry, or {@link #MISS}, counted with its reason: absent; stale per its watermark
-     * (R6) or a pending invalidation (R18); of another shape (R14b); or unreadable, corrupt, future-dated or oversize
-     * (R14, R14a; also an error). An untrusted entry is overwritten by the store that follows the method.
+     * (R6), a missing watermark (R25) or a pending invalidation (R18); of another shape (R14b); or unreadable, corrupt,
+     * future-dated or oversize (R14, R14a; also an error). The rules are {@link RemoteTrust}'s; this counts its
+     * verdict and deserializes. An untrusted entry is overwritten by the store that follows the method.
      */
     private Object decode(UseCase uc, String key, RemoteRead read, long remoteTtlNanos) {
-        if (read.oversizeDeleted() > 0) {
+        RemoteTrust.Verdict verdict = RemoteTrust.judge(read, uc.shape(), remoteTtlNanos,
+                uc.policy(CacheLayer.REMOTE).largestTtlUsed(), () -> pendingInvalidation(key));
+        // Java 17: a chain of patterns, not a pattern switch
+        if (verdict instanceof RemoteTrust.Trusted trusted) {
+            try {
+                long s0 = System.nanoTime();
+                Object value = uc.serializer().deserialize(trusted.payload(), uc.valueType());
+                uc.meters().serialization(false, System.nanoTime() - s0);
+                uc.meters().valueSize(trusted.payload().length + Envelope.HEADER);
+                return value;
+            } catch (Throwable t) {
+                uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
+                uc.codecFailed(t);
+            }
+        } else if (verdict instanceof RemoteTrust.Oversize oversize) {
             uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
-            uc.valueTooLarge(key, read.oversizeDeleted(), true);
-            return MISS;
-        }
-        byte[] envelope = read.envelope();
-        // R25: the entity had no watermark (never invalidated, or Redis evicted, expired or deleted it): nothing says
-        // whether a stored value predates an invalidation, so none is trusted. The read created the watermark, so the
-        // value computed next is trusted, and never an older one.
-        boolean unguarded = read.unguarded();
-        if (envelope == null) {
-            uc.stats().miss(StatLayer.REMOTE, MissReason.ABSENT);
-            return MISS;
-        }
-        try {
-            long createdAt = Envelope.createdAt(envelope);
-            if (createdAt > read.serverNowMillis() + read.clockSlackMillis() + FUTURE_TOLERANCE_MILLIS) {
-                throw new Envelope.CorruptValueException("created at " + createdAt + ", after the server's time "
-                        + read.serverNowMillis());
-            }
-            if (unguarded || createdAt <= read.watermark() || pendingInvalidation(key)) {
-                uc.stats().miss(StatLayer.REMOTE, MissReason.STALE);
-                return MISS;
-            }
-            if (remoteTtlNanos < uc.policy(CacheLayer.REMOTE).largestTtlUsed()
-                    && createdAt + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos) <= read.serverNowMillis()) {
-                // Older than the TTL in force, shorter than one values were written with: a TTL shortened at run time
-                // applies to the values already in Redis (reference: runtime control), which keep the expiry they
-                // were written with. Only then: the stamp is the computation's start, so the age exceeds the time in
-                // Redis by the method's duration, which must not shorten an unchanged TTL.
-                uc.stats().miss(StatLayer.REMOTE, MissReason.ABSENT);
-                return MISS;
-            }
-            if (!Envelope.hasShape(envelope, uc.shape())) {
-                uc.stats().miss(StatLayer.REMOTE, MissReason.SCHEMA);
-                return MISS;
-            }
-            long s0 = System.nanoTime();
-            Object value = uc.serializer().deserialize(Envelope.payload(envelope), uc.valueType());
-            uc.meters().serialization(false, System.nanoTime() - s0);
-            uc.meters().valueSize(envelope.length);
-            return value;
-        } catch (Envelope.CorruptValueException e) {
+            uc.valueTooLarge(key, oversize.bytes(), true);
+        } else if (verdict instanceof RemoteTrust.Corrupt corrupt) {
             uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
-            uc.corrupt(key, e);
-            return MISS;
-        } catch (Throwable t) {
-            uc.stats().miss(StatLayer.REMOTE, MissReason.ERROR);
-            uc.codecFailed(t);
-            return MISS;
+            uc.corrupt(key, corrupt.cause());
+        } else {
+            uc.stats().miss(StatLayer.REMOTE, verdict instanceof RemoteTrust.Stale ? MissReason.STALE
+                    : verdict instanceof RemoteTrust.OtherShape ? MissReason.SCHEMA : MissReason.ABSENT);
         }
+        return MISS;
     }
 
     /** Counts an oversize value a timed-out read's check deleted (R14a). */
