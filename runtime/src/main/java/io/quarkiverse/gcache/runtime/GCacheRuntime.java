@@ -79,6 +79,13 @@ public class GCacheRuntime {
     /** A bean only when the build found JTA (R24); resolved once here, never per call. */
     @Inject
     Instance<AfterCommit> afterCommitHook;
+    /**
+     * Never read: this injection point of the default Redis client is how the Redis extension learns that the
+     * application uses it, and creates it once (a {@code RequestedRedisClientBuildItem} would have it created twice;
+     * see {@code GCacheProcessor.redisClient}). An {@code Instance}, so that an application without Redis starts.
+     */
+    @Inject
+    Instance<Redis> defaultRedis;
 
     private Map<String, UseCase> useCases;
     private Map<String, Invalidation> invalidations;
