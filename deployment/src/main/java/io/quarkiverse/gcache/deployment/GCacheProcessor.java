@@ -23,6 +23,7 @@ import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.LogCategoryBuildItem;
+import io.quarkus.deployment.logging.LogCleanupFilterBuildItem;
 import io.quarkus.redis.deployment.client.RequestedRedisClientBuildItem;
 import io.quarkus.redis.runtime.client.config.RedisConfig;
 import io.quarkus.resteasy.reactive.spi.ContainerRequestFilterBuildItem;
@@ -63,11 +64,23 @@ class GCacheProcessor {
         }
     }
 
-    /** Asks the Redis extension for the client the REMOTE layer uses; it is only connected when configured. */
+    /**
+     * Asks the Redis extension for the client the REMOTE layer uses when it is a named one; it is only connected when
+     * configured. The default client is not asked for this way: {@code GCacheRuntime.defaultRedis}, an injection point
+     * of the default {@code Redis}, makes the extension's {@code RedisClientProcessor} create it. A requested client is
+     * created twice: {@code RedisClientProcessor} and {@code RedisDatasourceProcessor} (which runs whenever a client
+     * is requested) both call {@code RedisClientRecorder.initialize}, whose {@code clients.putIfAbsent(name, new
+     * RedisClientAndApi(name, VertxRedisClientFactory.create(...)))} builds a second Vert.x client before it finds the
+     * name taken, and throws it away. That client's pool metrics are refused by Micrometer with a warning at every
+     * start ("This Gauge has been already registered (MeterId{name='redis.pool.queue.size', tags=[tag(pool.name=
+     * <default>),tag(pool.type=redis)]})"). Quarkus 3.33; for a named client it still happens.
+     */
     @BuildStep
-    RequestedRedisClientBuildItem redisClient(GCacheBuildConfig config) {
-        return new RequestedRedisClientBuildItem(
-                config.remote().clientName().filter(n -> !n.isBlank()).orElse(RedisConfig.DEFAULT_CLIENT_NAME));
+    void redisClient(GCacheBuildConfig config, BuildProducer<RequestedRedisClientBuildItem> requested) {
+        String name = config.remote().clientName().filter(n -> !n.isBlank()).orElse(RedisConfig.DEFAULT_CLIENT_NAME);
+        if (!RedisConfig.isDefaultClient(name)) {
+            requested.produce(new RequestedRedisClientBuildItem(name));
+        }
     }
 
     /**
@@ -79,6 +92,24 @@ class GCacheProcessor {
     @BuildStep
     LogCategoryBuildItem quietRedisConnectionErrors() {
         return new LogCategoryBuildItem("io.vertx.redis.client.impl.RedisConnectionManager", Level.OFF);
+    }
+
+    /**
+     * Micrometer warns when a gauge is registered twice, and with the Quarkus Redis client that happens at every
+     * start of a GCache application: Quarkus Micrometer's {@code VertxMeterBinderAdapter.createClientMetrics} builds a
+     * new {@code VertxClientMetrics}, which registers the gauges {@code redis.queue.size} and {@code redis.current}
+     * (tags {@code clientName}, {@code clientType=redis}), for every connection the Vert.x Redis client opens
+     * ({@code RedisConnectionManager}), and GCache always has two: its subscriber's and the pool's (quarkus issue 47504
+     * is the same for the SQL clients). The second registration is ignored (the gauges follow the first connection)
+     * and logged once at WARN ("This Gauge has been already registered (MeterId{name='redis.queue.size', ..."),
+     * which says nothing an operator can act on. Only that message is lowered to DEBUG, for gauges named
+     * {@code redis.*}. Micrometer logs only the first double registration of a JVM at WARN, the rest at DEBUG: as the
+     * Redis one came first anyway, no other warning is lost. See the operating guide.
+     */
+    @BuildStep
+    LogCleanupFilterBuildItem quietRedisGaugeRegistrations() {
+        return new LogCleanupFilterBuildItem("io.micrometer.core.instrument.MeterRegistry", Level.FINE,
+                "This Gauge has been already registered (MeterId{name='redis.");
     }
 
     /** {@code @GCacheEnabled} on resources and {@code http.enable-for-methods}, when Quarkus REST is present. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One process of the packaged demo ({@code java -jar}), started on a free port, for multi-instance tests. */
@@ -32,6 +33,11 @@ final class DemoProcess implements AutoCloseable {
 
     /** Starts the demo with {@code -D} options ({@code name=value}) and waits until it answers. */
     static DemoProcess launch(String name, String... options) throws Exception {
+        return launch(name, Map.of(), options);
+    }
+
+    /** {@link #launch(String, String...)} with these environment variables added to the process's. */
+    static DemoProcess launch(String name, Map<String, String> environment, String... options) throws Exception {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,7 +48,9 @@ final class DemoProcess implements AutoCloseable {
         command.add("-jar");
         command.add(new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath());
         File log = new File("target/" + name + "-" + port + ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         DemoProcess demo = new DemoProcess("http://localhost:" + port, log, p);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> demo.status("/db/queries") == 200);
         return demo;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PostConstruct;
@@ -80,6 +81,13 @@ public class GCacheRuntime {
     /** A bean only when the build found JTA (R24); resolved once here, never per call. */
     @Inject
     Instance<AfterCommit> afterCommitHook;
+    /**
+     * Never read: this injection point of the default Redis client is how the Redis extension learns that the
+     * application uses it, and creates it once (a {@code RequestedRedisClientBuildItem} would have it created twice;
+     * see {@code GCacheProcessor.redisClient}). An {@code Instance}, so that an application without Redis starts.
+     */
+    @Inject
+    Instance<Redis> defaultRedis;
 
     private Map<String, UseCase> useCases;
     private Map<String, Invalidation> invalidations;
@@ -145,6 +153,7 @@ public class GCacheRuntime {
     void onStart(@Observes StartupEvent event) {
         // Observing startup makes the assembly (and its configuration errors) happen at boot, not on the first call.
         if (remote != null) {
+            openFirstConnection(config.remote().timeout().multipliedBy(4));
             try {
                 control.reload().await().atMost(config.remote().timeout().multipliedBy(4));
             } catch (RuntimeException e) {
@@ -168,6 +177,31 @@ public class GCacheRuntime {
                 LOG.warnf("GCache could not subscribe to invalidations at startup; LOCAL of tracked use cases stays "
                         + "off until it can (REMOTE and the methods serve meanwhile)");
             }
+        }
+    }
+
+    /**
+     * Opens the Redis client's first connection before the first command, waiting at most {@code bound}. On a cold
+     * JVM that connection (TCP, the handshake, and the first use of the client's and Netty's classes) can take longer
+     * than {@code remote.timeout} (250 ms by default; 100–410 ms for the packaged demo on a busy 2-core machine), and
+     * the reload of the overrides that follows, whose command waits {@code remote.timeout}, timed out on it and warned
+     * ("GCache starts without runtime overrides") at most starts there (issue 26). The connection goes back to the
+     * pool, where the reload finds it. A connection that arrives after the bound is returned too, not leaked; a
+     * failure is left to the reload to report.
+     */
+    private void openFirstConnection(Duration bound) {
+        long start = System.nanoTime();
+        CountDownLatch done = new CountDownLatch(1);
+        remote.client().connect().subscribe().with(c -> {
+            c.closeAndForget();
+            done.countDown();
+        }, t -> done.countDown());
+        try {
+            boolean opened = done.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.debugf("GCache's first Redis connection: %s after %d ms", opened ? "done" : "still under way",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
