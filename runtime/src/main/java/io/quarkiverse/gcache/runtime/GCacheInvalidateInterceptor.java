@@ -26,7 +26,8 @@ import io.smallrye.mutiny.Uni;
  * the old ones. So the invalidation is registered to run again when the transaction completes, whatever the method
  * did: a method that throws may still commit its writes (a checked exception does not roll back a
  * {@code @Transactional}), and after a rollback it only drops what code inside the transaction cached from its own
- * uncommitted writes.
+ * uncommitted writes. The transaction is a JTA one ({@code JtaAfterCommit}) or a Hibernate Reactive one
+ * ({@code HibernateReactiveAfterCommit}, reference: R24 for Hibernate Reactive), whichever the build found.
  */
 @GCacheInvalidateBinding
 @Interceptor
