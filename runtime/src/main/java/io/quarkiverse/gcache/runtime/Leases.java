@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.quarkiverse.gcache.runtime.layers.CacheTimer;
-import io.quarkiverse.gcache.runtime.layers.Envelope;
 import io.quarkiverse.gcache.runtime.layers.RemoteLayer;
 import io.quarkiverse.gcache.runtime.layers.RemoteRead;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
@@ -76,7 +75,7 @@ final class Leases {
             uc.remoteFailed(t);
             return GAVE_UP;
         }
-        long old = createdAt(missed);
+        long old = missed.createdAt();
         while (true) {
             LockSupport.parkNanos(POLL_NANOS);
             long left = deadline - System.nanoTime();
@@ -115,7 +114,7 @@ final class Leases {
             if (held) {
                 return Uni.createFrom().item(new Outcome.Held(lease));
             }
-            return poll(uc, fullKey, lease.key(), createdAt(missed), deadline);
+            return poll(uc, fullKey, lease.key(), missed.createdAt(), deadline);
         });
     }
 
@@ -200,15 +199,6 @@ final class Leases {
 
     /** Whether a read finds a value other than the one that missed (absent, or stale: the same bytes again). */
     static boolean arrived(RemoteRead read, long oldCreatedAt) {
-        return read.oversizeDeleted() > 0 || (read.envelope() != null && createdAt(read) != oldCreatedAt);
-    }
-
-    /** The creation time of a read's value; -1 when there is none, -2 when it is unreadable (never equal to another). */
-    static long createdAt(RemoteRead read) {
-        try {
-            return read.envelope() == null ? -1 : Envelope.createdAt(read.envelope());
-        } catch (RuntimeException e) {
-            return -2;
-        }
+        return read.oversizeDeleted() > 0 || (read.envelope() != null && read.createdAt() != oldCreatedAt);
     }
 }

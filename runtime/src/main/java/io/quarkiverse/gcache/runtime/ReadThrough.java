@@ -33,6 +33,7 @@ import io.quarkiverse.gcache.runtime.layers.RequestLayer;
 import io.quarkiverse.gcache.runtime.metrics.DisabledReason;
 import io.quarkiverse.gcache.runtime.metrics.MissReason;
 import io.quarkiverse.gcache.runtime.metrics.StatLayer;
+import io.quarkiverse.gcache.runtime.scope.ContextHop;
 import io.quarkiverse.gcache.runtime.scope.Detached;
 import io.quarkiverse.gcache.runtime.scope.EnableScopes;
 import io.quarkiverse.gcache.runtime.shadow.ShadowVerifier;
@@ -591,17 +592,7 @@ final class ReadThrough {
 
     /** Emits on the Vert.x context the subscription happened on, if any, hopping only when needed. */
     private static <T> Uni<T> onCallerContext(Uni<T> uni) {
-        Context caller = Vertx.currentContext();
-        if (caller == null) {
-            return uni;
-        }
-        return uni.emitOn(task -> {
-            if (Vertx.currentContext() == caller) {
-                task.run();
-            } else {
-                caller.runOnContext(ignored -> task.run());
-            }
-        });
+        return ContextHop.emitOn(Vertx.currentContext(), uni);
     }
 
     // ---- decisions -------------------------------------------------------------------------------------------
@@ -788,7 +779,7 @@ final class ReadThrough {
 
     /** When a REMOTE value was computed, on {@link System#nanoTime()}'s scale: its age by the server's clock. */
     private static long remoteBirth(RemoteRead read) {
-        long createdAt = Leases.createdAt(read);
+        long createdAt = read.createdAt();
         long ageMillis = createdAt < 0 ? 0 : Math.max(0, read.serverNowMillis() - createdAt);
         return System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ageMillis);
     }
@@ -863,7 +854,7 @@ final class ReadThrough {
         if (delta <= 0) {
             return false;
         }
-        long expiryMillis = Leases.createdAt(read) + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos);
+        long expiryMillis = read.createdAt() + TimeUnit.NANOSECONDS.toMillis(remoteTtlNanos);
         return read.serverNowMillis() + xfetchLeadNanos(delta) / 1e6 >= expiryMillis;
     }
 
@@ -884,7 +875,7 @@ final class ReadThrough {
     private boolean refreshedMeanwhile(UseCase uc, String fullKey, RemoteRead read) {
         try {
             return Leases.arrived(awaitRemote(remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey))),
-                    Leases.createdAt(read));
+                    read.createdAt());
         } catch (Throwable t) {
             return false; // refresh: the value is about to expire anyway
         }
@@ -899,7 +890,7 @@ final class ReadThrough {
         Detached.start(Infrastructure.getDefaultWorkerPool(), () -> leaseProtocol.take(uc, fullKey)
                 .chain(lease -> lease == null ? Uni.createFrom().<RemoteLayer.Lease> nullItem()
                         : remote.read(fullKey, watermarkKey(uc, fullKey), oversize(uc, fullKey)).map(now -> {
-                            if (Leases.arrived(now, Leases.createdAt(read))) {
+                            if (Leases.arrived(now, read.createdAt())) {
                                 remote.release(lease); // another caller's refresh landed after this caller's read
                                 return null;
                             }

@@ -30,6 +30,7 @@ import org.hibernate.reactive.session.ReactiveSession;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.gcache.runtime.metrics.FailureLog;
+import io.quarkiverse.gcache.runtime.scope.ContextHop;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.arc.InstanceHandle;
 import io.smallrye.common.vertx.VertxContext;
@@ -228,16 +229,7 @@ public class HibernateReactiveAfterCommit implements AfterCommit {
 
     /** Back on the transaction's context, where Hibernate Reactive goes on (a session is used on its own thread). */
     private static Uni<Void> onContext(Context context, Uni<Void> uni) {
-        if (context == null) {
-            return uni;
-        }
-        return uni.emitOn(task -> {
-            if (Vertx.currentContext() == context) {
-                task.run();
-            } else {
-                context.runOnContext(ignored -> task.run());
-            }
-        });
+        return ContextHop.emitOn(context, uni);
     }
 
     private boolean registerOn(Mutiny.Session session, ReactiveAfterTransactionCompletionProcess process) {

@@ -222,7 +222,7 @@ public final class RemoteLayer {
             polled = redis.batch(List.of(values, Request.cmd(Command.TIME), lease))
                     .map(r -> new Polled(toRead(key, r.get(0), time(r.get(1), sent), 0), r.get(2).toLong() > 0));
         }
-        return bounded(polled.chain(p -> guarded(Uni.createFrom().item(p.read()), watermarkKey)
+        return bounded(polled.chain(p -> guard(p.read(), watermarkKey)
                 .map(read -> read == p.read() ? p : new Polled(read, p.leaseHeld()))));
     }
 
@@ -238,12 +238,9 @@ public final class RemoteLayer {
      * exact server time: a read's time may be a lower bound ({@link ServerClock}), and a watermark just created by
      * another reader's script would otherwise lie "in the future" of this read, so that the value computed after it
      * would be neither trusted nor stored, and every caller waiting on this one's lease would compute it again.
+     * <p>
+     * Returns the read itself when it is ordered (the usual case: no extra round trip) or untracked.
      */
-    private Uni<RemoteRead> guarded(Uni<RemoteRead> read, String watermarkKey) {
-        return watermarkKey == null ? read : read.chain(r -> guard(r, watermarkKey));
-    }
-
-    /** {@link #guarded} of one read: itself when ordered (the usual case, no extra round trip), else the script's. */
     private Uni<RemoteRead> guard(RemoteRead r, String watermarkKey) {
         if (watermarkKey == null || (r.watermark() >= 0 && r.watermark() < r.serverNowMillis())) {
             return Uni.createFrom().item(r);
